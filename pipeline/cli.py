@@ -1,0 +1,176 @@
+"""The ``casemine`` command line: thin typer commands over the library's functions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipeline.settings import Settings, SettingsError, load_settings
+
+app = typer.Typer(
+    name="casemine",
+    help="Turn paediatric rheumatology case reports into traceable rows: drugs, doses, scores, "
+    "labs, timepoints, responses and adverse events, each pointing back to its words.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+gold_app = typer.Typer(help="Build the gold annotation set from its human-written sources.")
+app.add_typer(gold_app, name="gold")
+console = Console(stderr=True)
+
+ConfigOpt = Annotated[
+    Optional[Path], typer.Option("--config", "-c", help="Settings file (default: ./config.yaml).")
+]
+OutOpt = Annotated[
+    Optional[Path], typer.Option("--out", "-o", help="Output folder (setting output_dir).")
+]
+PathsArg = Annotated[
+    Optional[list[Path]],
+    typer.Argument(help="Files or folders to process (default: the inputs in config.yaml)."),
+]
+
+
+def _settings(config: Path | None, **overrides: object) -> Settings:
+    try:
+        return load_settings(config).with_overrides(**overrides)
+    except SettingsError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _inputs(paths: list[Path] | None, settings: Settings) -> list[Path]:
+    from pipeline.batch import existing_inputs
+
+    if paths:
+        return list(paths)
+    present, notices = existing_inputs(settings.inputs)
+    for n in notices:
+        console.print(f"[yellow]notice:[/yellow] {n}")
+    return present
+
+
+@app.command()
+def ingest(
+    paths: PathsArg = None,
+    out: OutOpt = None,
+    config: ConfigOpt = None,
+    ocr: Annotated[Optional[bool], typer.Option("--ocr/--no-ocr", help="OCR pages without text.")] = None,
+    max_file_bytes: Annotated[Optional[int], typer.Option(help="Refuse larger files.")] = None,
+) -> None:
+    """Read .txt, .md, .pdf and JATS .xml files, clean and segment them.
+
+    Writes OUT/documents/<doc_id>.json (sections, tables with rows, sentences, all in source
+    offsets) and OUT/ingest_log.jsonl (one line per file). Exit code 1 if any file failed.
+    """
+    from pipeline.batch import ingest_batch
+
+    settings = _settings(config, output_dir=out, ocr=ocr, max_file_bytes=max_file_bytes)
+    inputs = _inputs(paths, settings)
+    with _progress() as progress:
+        task = progress.add_task("ingest", total=None)
+        summary = ingest_batch(
+            inputs,
+            settings,
+            on_start=lambda n: progress.update(task, total=n),
+            on_done=lambda o: progress.advance(task),
+        )
+    table = Table(title="Ingested documents")
+    for col in ("document", "status", "sections", "tables", "sentences"):
+        table.add_column(col)
+    for o in summary.outcomes:
+        table.add_row(o.doc_id or o.path, o.status, str(o.sections), str(o.tables), str(o.sentences))
+    console.print(table)
+    for o in summary.outcomes:
+        if o.status != "ok":
+            console.print(f"[red]{o.status}:[/red] {o.message}")
+    console.print(
+        f"{len(summary.ok)} documents ingested, {len(summary.failed)} failed in "
+        f"{summary.seconds:.1f} s; outputs in {settings.output_dir / 'documents'}"
+    )
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def run(
+    paths: PathsArg = None,
+    out: OutOpt = None,
+    config: ConfigOpt = None,
+    ocr: Annotated[Optional[bool], typer.Option("--ocr/--no-ocr", help="OCR pages without text.")] = None,
+    max_file_bytes: Annotated[Optional[int], typer.Option(help="Refuse larger files.")] = None,
+) -> None:
+    """The whole job on PATHS (default: the inputs in config.yaml): every stage, into OUT."""
+    ingest(paths=paths, out=out, config=config, ocr=ocr, max_file_bytes=max_file_bytes)
+
+
+@gold_app.command("compile")
+def gold_compile(
+    config: ConfigOpt = None,
+    source_dir: Annotated[Optional[Path], typer.Option(help="Gold sources: <doc_id>/*.yaml.")] = None,
+    text_dir: Annotated[Optional[Path], typer.Option(help="Texts the offsets refer to.")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Where <doc_id>.ann and MANIFEST go.")] = None,
+) -> None:
+    """Compile the quoted gold sources to brat standoff, checking every quote against its text."""
+    from pipeline.scoring.gold import compile_gold
+
+    settings = _settings(config)
+    report = compile_gold(
+        source_dir or settings.gold_source_dir,
+        text_dir or settings.gold_text_dir,
+        out or settings.gold_dir,
+    )
+    for problem in report.problems:
+        console.print(f"[red]problem:[/red] {problem}")
+    for doc_id, counts in report.counts.items():
+        console.print(f"{doc_id}: {sum(counts.values())} mentions {dict(sorted(counts.items()))}")
+    if report.problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def score(
+    config: ConfigOpt = None,
+    gold: Annotated[Optional[Path], typer.Option(help="Gold folder with <doc_id>.ann.")] = None,
+    pred: Annotated[Optional[Path], typer.Option(help="Predictions: <doc_id>.ann and .txt.")] = None,
+    text_dir: Annotated[Optional[Path], typer.Option(help="Texts the gold refers to.")] = None,
+    out: OutOpt = None,
+) -> None:
+    """Score predictions against gold: strict and lenient P/R/F1 per label, attributes,
+    relations and patient attribution; writes OUT/score.json and OUT/score.md."""
+    from pipeline.scoring.gold import check_manifest
+    from pipeline.scoring.score import score as score_fn
+    from pipeline.scoring.score import write_score_report
+
+    settings = _settings(config, output_dir=out)
+    gold_dir = gold or settings.gold_dir
+    texts = text_dir or settings.gold_text_dir
+    problems = check_manifest(gold_dir, texts)
+    for p in problems:
+        console.print(f"[red]error:[/red] {p}")
+    if problems:
+        raise typer.Exit(2)
+    report = score_fn(gold_dir, pred or settings.output_dir / "brat", texts)
+    json_path, md_path = write_score_report(report, settings.output_dir)
+    typer.echo(report.to_markdown())
+    console.print(f"written {json_path} and {md_path}")
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def main() -> None:
+    """Entry point for ``python -m pipeline``."""
+    app(prog_name="casemine")

@@ -1,0 +1,189 @@
+"""Cleaning that repairs PDF and OCR damage while keeping every offset traceable.
+
+The rules are data (``pipeline/data/cleaning_rules.yaml``); this module validates them, finds
+their matches in a source text, and turns accepted matches into edits of an :class:`OffsetMap`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from pipeline.ingest.offsets import Edit, OffsetMap, apply_edits
+
+RULES_RESOURCE = "cleaning_rules.yaml"
+
+LATEX_SYMBOLS = {
+    r"\times": "×",
+    r"\alpha": "α",
+    r"\beta": "β",
+    r"\gamma": "γ",
+    r"\delta": "δ",
+    r"\kappa": "κ",
+    r"\mu": "μ",
+    r"\pm": "±",
+    r"\le": "≤",
+    r"\ge": "≥",
+    r"\leq": "≤",
+    r"\geq": "≥",
+    r"\cdot": "·",
+    r"\%": "%",
+}
+GREEK_OCR = {"y": "γ", "o": "α"}
+
+
+class RuleError(ValueError):
+    """A cleaning rule that is malformed or fails its own examples."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule may look at beyond its own match: the whole source and its words."""
+
+    source: str
+    words: frozenset[str]
+
+
+Replacer = Callable[[re.Match[str], Context], str | None]
+
+
+def _dehyphenate(match: re.Match[str], ctx: Context) -> str | None:
+    """Join a word broken at a line end; drop the hyphen only if the joined word occurs elsewhere."""
+    text = ctx.source
+    left = re.search(r"\w+$", text[: match.start()])
+    right = re.match(r"\w+", text[match.end() :])
+    if left and right and (left.group(0) + right.group(0)).lower() in ctx.words:
+        return ""
+    return "-"
+
+
+def _latex_math(match: re.Match[str], ctx: Context) -> str | None:
+    """Render simple inline LaTeX (numbers, units, ``\\times``, Greek letters) as plain text."""
+    body = match.group("body")
+    if not re.search(r"\\[A-Za-z%]|\^|_|\{", body):
+        return None  # "$5 and $6" is money, not math
+    out = re.sub(r"\\[A-Za-z]+|\\%", lambda m: LATEX_SYMBOLS.get(m.group(0), m.group(0)), body)
+    out = re.sub(r"([\^_])\{([^{}]*)\}", r"\1\2", out)
+    out = out.replace("\\,", "").replace("\\ ", " ")
+    return re.sub(r"[ \t]+", " ", out).strip()
+
+
+def _greek_letter(match: re.Match[str], ctx: Context) -> str | None:
+    return f"{match.group('name')}-{GREEK_OCR[match.group('letter')]}"
+
+
+FUNCTIONS: dict[str, Replacer] = {
+    "dehyphenate": _dehyphenate,
+    "latex_math": _latex_math,
+    "greek_letter": _greek_letter,
+}
+
+
+@dataclass(frozen=True)
+class CleaningRule:
+    """One validated rule from the rules file."""
+
+    name: str
+    pattern: re.Pattern[str]
+    replace: str | None = None
+    mapping: tuple[tuple[str, str], ...] = ()
+    function: str | None = None
+    requires: re.Pattern[str] | None = None
+    replacement_elsewhere: bool = False
+    match_examples: tuple[tuple[str, str], ...] = ()
+    no_match_examples: tuple[str, ...] = ()
+
+    def replacement(self, match: re.Match[str], ctx: Context) -> str | None:
+        """The text that replaces ``match``, or None when the rule declines."""
+        if self.function:
+            out = FUNCTIONS[self.function](match, ctx)
+        elif self.mapping:
+            out = dict(self.mapping).get(match.group(0))
+        else:
+            out = match.expand(self.replace or "")
+        if out is None or out == match.group(0):
+            return None
+        if self.replacement_elsewhere and out not in ctx.source:
+            return None
+        return out
+
+
+def parse_rules(data: Any, origin: str) -> tuple[CleaningRule, ...]:
+    """Validate the rules file's content; errors name the file and the rule."""
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise RuleError(f"{origin}: expected a mapping with a 'rules' list")
+    rules = []
+    for n, raw in enumerate(data["rules"], start=1):
+        where = f"{origin}: rule {n} ({raw.get('name', '?') if isinstance(raw, dict) else '?'})"
+        if not isinstance(raw, dict) or "name" not in raw or "pattern" not in raw:
+            raise RuleError(f"{where}: needs 'name' and 'pattern'")
+        ways = [k for k in ("replace", "map", "function") if k in raw]
+        if len(ways) != 1:
+            raise RuleError(f"{where}: needs exactly one of replace, map, function")
+        if "function" in raw and raw["function"] not in FUNCTIONS:
+            raise RuleError(f"{where}: unknown function {raw['function']!r}")
+        try:
+            pattern = re.compile(raw["pattern"])
+            requires = re.compile(raw["requires"]) if raw.get("requires") else None
+        except re.error as exc:
+            raise RuleError(f"{where}: bad regex: {exc}") from exc
+        examples = raw.get("examples") or {}
+        rules.append(
+            CleaningRule(
+                name=str(raw["name"]),
+                pattern=pattern,
+                replace=raw.get("replace"),
+                mapping=tuple((raw.get("map") or {}).items()),
+                function=raw.get("function"),
+                requires=requires,
+                replacement_elsewhere=bool(raw.get("replacement_elsewhere", False)),
+                match_examples=tuple((str(a), str(b)) for a, b in examples.get("match", [])),
+                no_match_examples=tuple(str(x) for x in examples.get("no_match", [])),
+            )
+        )
+    return tuple(rules)
+
+
+@cache
+def default_rules() -> tuple[CleaningRule, ...]:
+    """The packaged cleaning rules, loaded and validated once."""
+    ref = resources.files("pipeline.data").joinpath(RULES_RESOURCE)
+    return parse_rules(yaml.safe_load(ref.read_text(encoding="utf-8")), f"pipeline/data/{RULES_RESOURCE}")
+
+
+def find_edits(source: str, rules: Sequence[CleaningRule]) -> list[Edit]:
+    """All accepted, non-overlapping edits of ``source``; earlier rules win overlaps."""
+    ctx = Context(source, frozenset(w.lower() for w in re.findall(r"\w+", source)))
+    accepted: list[Edit] = []
+    taken: list[tuple[int, int]] = []
+    for rule in rules:
+        if rule.requires is not None and not rule.requires.search(source):
+            continue
+        for match in rule.pattern.finditer(source):
+            start, end = match.span()
+            if start == end or any(start < e and s < end for s, e in taken):
+                continue
+            out = rule.replacement(match, ctx)
+            if out is None:
+                continue
+            accepted.append(Edit(start, end, out, rule.name))
+            taken.append((start, end))
+    return accepted
+
+
+def clean_text(
+    source: str, rules: Sequence[CleaningRule] | None = None
+) -> tuple[str, OffsetMap, dict[str, int]]:
+    """Clean ``source``; return the clean text, its offset map and how often each rule fired."""
+    edits = find_edits(source, default_rules() if rules is None else rules)
+    counts: dict[str, int] = {}
+    for e in edits:
+        counts[e.rule] = counts.get(e.rule, 0) + 1
+    text, omap = apply_edits(source, edits)
+    return text, omap, counts

@@ -1,0 +1,68 @@
+"""Segmentation: sections, per-case blocks, tables and their rows, sentences."""
+
+from __future__ import annotations
+
+from pipeline.segment.model import Section, Segmentation, Sentence, Table, TableRow
+from pipeline.segment.sections import (
+    find_sections,
+    heading_kind,
+    paragraphs,
+    split_at_headings,
+    split_lines,
+)
+from pipeline.segment.sentences import split_sentences
+
+__all__ = ["Section", "Segmentation", "Sentence", "Table", "TableRow", "segment"]
+
+
+def segment(text: str) -> Segmentation:
+    """Segment a clean text into sections, tables (with rows) and sentences."""
+    sections, tables, furniture = find_sections(text)
+    furniture_set = set(furniture)
+    sentences: list[Sentence] = []
+    table_spans = [(t.start, t.end) for t in tables]
+    for t in tables:
+        if t.header:
+            sentences.append(Sentence(t.header[0], t.header[1], "table_header"))
+        sentences.extend(Sentence(r.start, r.end, "table_row") for r in t.rows)
+    lines = split_lines(text)
+    for para in split_at_headings(paragraphs(lines), _rules()):
+        pstart, pend = para[0].start, para[-1].end
+        if any(a <= pstart < b for a, b in table_spans):
+            continue
+        body = [line for line in para if (line.start, line.end) not in furniture_set]
+        if not body:
+            continue
+        if len(body) == 1 and (heading_kind(body[0].text, _rules()) or _is_case_heading(body[0].text)):
+            s, e = _strip(text, body[0].start, body[0].end)
+            sentences.append(Sentence(s, e, "heading"))
+            continue
+        # furniture lines inside a paragraph split it into separate runs
+        run_start = body[0].start
+        prev_end = body[0].end
+        for line in body[1:]:
+            if line.start != prev_end + 1:
+                sentences.extend(Sentence(a, b) for a, b in split_sentences(text, run_start, prev_end))
+                run_start = line.start
+            prev_end = line.end
+        sentences.extend(Sentence(a, b) for a, b in split_sentences(text, run_start, prev_end))
+    sentences.sort(key=lambda s: s.start)
+    return Segmentation(sections, tables, sentences, furniture)
+
+
+def _rules():  # type: ignore[no-untyped-def]
+    from pipeline.segment.sections import default_section_rules
+
+    return default_section_rules()
+
+
+def _is_case_heading(line: str) -> bool:
+    return bool(_rules().case_heading.match(line.strip().replace("**", "").lstrip("# ")))
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

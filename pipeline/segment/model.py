@@ -1,0 +1,72 @@
+"""What segmentation finds: sections, per-case blocks, tables with rows, and sentences.
+
+All offsets are half-open ``[start, end)`` offsets into the document's clean text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Section:
+    """A stretch of the document of one kind (``methods``, ``case``, ``table``, ...)."""
+
+    kind: str
+    title: str
+    start: int
+    end: int
+    case_id: str | None = None
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One table row: for a flattened table the lines from one row start to the next."""
+
+    start: int
+    end: int
+    key: str | None
+    cells: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: its caption, the header lines before the first row, the rows, the footnote."""
+
+    start: int
+    end: int
+    caption: str
+    header: tuple[int, int] | None
+    rows: tuple[TableRow, ...]
+    footnote: tuple[int, int] | None = None
+    flattened: bool = False
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of running text, or a heading, table row or field line treated as one."""
+
+    start: int
+    end: int
+    kind: str = "sentence"
+
+
+@dataclass
+class Segmentation:
+    """Everything segmentation found in one clean text."""
+
+    sections: list[Section] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    furniture: list[tuple[int, int]] = field(default_factory=list)
+
+    def section_at(self, offset: int) -> Section | None:
+        """The section that contains ``offset``."""
+        for s in self.sections:
+            if s.start <= offset < s.end:
+                return s
+        return None
+
+    def case_blocks(self) -> list[Section]:
+        """The per-case sections, in order."""
+        return [s for s in self.sections if s.kind == "case"]

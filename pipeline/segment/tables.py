@@ -1,0 +1,139 @@
+"""Read a table region: its caption, header, rows (flattened or cellular) and footnote."""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+from pipeline.segment.model import Table, TableRow
+
+ROW_NUMBER = re.compile(r"^[ \t]*(?P<n>\d{1,3})(?=[ \t]+\S)")
+PROSE_PARAGRAPH = re.compile(r"^[A-Z][a-z]+(?: [a-z]+){5,}.*[.]$", re.S)
+
+
+class LineLike(Protocol):
+    start: int
+    end: int
+    text: str
+
+    @property
+    def stripped(self) -> str: ...
+
+
+def read_table(
+    paras: list[list[LineLike]], i: int, footnote: re.Pattern[str], caption: re.Pattern[str]
+) -> tuple[Table, int, list[LineLike]]:
+    """Read the table starting at paragraph ``i``.
+
+    Returns the table, how many paragraphs it used, and the lines of the last used paragraph
+    that follow the table (prose glued to a footnote by the PDF's layout), to be read again.
+    """
+    first = paras[i][0]
+    has_caption = bool(caption.match(first.stripped.replace("**", "")))
+    lines: list[LineLike] = []
+    foot: tuple[int, int] | None = None
+    leftover: list[LineLike] = []
+    j = i
+    while j < len(paras):
+        para = paras[j]
+        head = " ".join(line.stripped for line in para)
+        if j > i and footnote.match(head):
+            foot_lines, leftover, used = _footnote(paras, j)
+            foot = (foot_lines[0].start, foot_lines[-1].end)
+            j += used
+            break
+        if j > i and _ends_table(para, lines, has_caption):
+            break
+        lines.extend(para)
+        j += 1
+    body = lines[1:] if has_caption else lines
+    caption_text = first.stripped.replace("**", "") if has_caption else ""
+    if has_caption and body and not _is_cellular(body[0].text) and not ROW_NUMBER.match(body[0].text):
+        # a caption continued on the next paragraph ("Table1" then its title)
+        if len(body[0].text.split()) <= 20 and not re.search(r"\d", body[0].text[:3]):
+            caption_text += " " + body[0].stripped
+            body = body[1:]
+    rows, header, flattened = _rows(body)
+    end = foot[1] if foot else (lines[-1].end if lines else first.end)
+    table = Table(first.start, end, caption_text, header, tuple(rows), foot, flattened)
+    return table, j - i, leftover
+
+
+def _footnote(paras: list[list[LineLike]], j: int) -> tuple[list[LineLike], list[LineLike], int]:
+    """The footnote's lines (up to the line that ends with a full stop, over at most three
+    paragraphs), the lines after it in its last paragraph, and the paragraphs used."""
+    lines: list[LineLike] = []
+    for used, para in enumerate(paras[j : j + 3], start=1):
+        for k, line in enumerate(para):
+            lines.append(line)
+            if line.stripped.endswith("."):
+                return lines, list(para[k + 1 :]), used
+    return list(paras[j]), [], 1
+
+
+def _ends_table(para: list[LineLike], so_far: list[LineLike], has_caption: bool) -> bool:
+    text = " ".join(line.stripped for line in para)
+    if any(_is_cellular(line.text) for line in so_far) and not any(
+        _is_cellular(line.text) for line in para
+    ):
+        return True
+    if not has_caption:
+        return not all(_is_cellular(line.text) for line in para)
+    return bool(PROSE_PARAGRAPH.match(text)) and len(text.split()) >= 12
+
+
+def _is_cellular(line: str) -> bool:
+    s = line.strip()
+    return (s.startswith("|") and s.count("|") >= 3) or line.count("\t") >= 1
+
+
+def _cells(line: LineLike) -> tuple[tuple[int, int], ...]:
+    """Cell spans of a Markdown or tab-separated line, trimmed of white space."""
+    text = line.text
+    if text.strip().startswith("|"):
+        bounds = [m.start() for m in re.finditer(r"\|", text)]
+        pieces = list(zip(bounds, bounds[1:], strict=False))
+        spans = [(a + 1, b) for a, b in pieces]
+    else:
+        spans, cursor = [], 0
+        for part in text.split("\t"):
+            spans.append((cursor, cursor + len(part)))
+            cursor += len(part) + 1
+    out = []
+    for a, b in spans:
+        seg = text[a:b]
+        left = len(seg) - len(seg.lstrip())
+        right = len(seg.rstrip())
+        out.append((line.start + a + left, line.start + a + max(left, right)))
+    return tuple(out)
+
+
+def _rows(body: list[LineLike]) -> tuple[list[TableRow], tuple[int, int] | None, bool]:
+    """Rows of the table body, the header span, and whether the table was flattened."""
+    cellular = [line for line in body if _is_cellular(line.text)]
+    if cellular and len(cellular) >= len(body) // 2:
+        rows = []
+        header = (cellular[0].start, cellular[0].end)
+        for line in cellular[1:]:
+            if re.fullmatch(r"[\s|:\-]+", line.text):
+                continue  # Markdown separator row
+            cells = _cells(line)
+            nonempty = [c for c in cells if c[1] > c[0]]
+            key = line.text[nonempty[0][0] - line.start : nonempty[0][1] - line.start] if nonempty else None
+            rows.append(TableRow(line.start, line.end, key, cells))
+        return rows, header, False
+    starts: list[tuple[int, str]] = []
+    expected = 1
+    for k, line in enumerate(body):
+        m = ROW_NUMBER.match(line.text)
+        if m and int(m["n"]) == expected:
+            starts.append((k, m["n"]))
+            expected += 1
+    if not starts:
+        return [], (body[0].start, body[-1].end) if body else None, True
+    header = (body[0].start, body[starts[0][0] - 1].end) if starts[0][0] > 0 else None
+    rows = []
+    for n, (k, key) in enumerate(starts):
+        last = starts[n + 1][0] - 1 if n + 1 < len(starts) else len(body) - 1
+        rows.append(TableRow(body[k].start, body[last].end, key))
+    return rows, header, True
