@@ -174,3 +174,25 @@ def _progress() -> Progress:
 def main() -> None:
     """Entry point for ``python -m pipeline``."""
     app(prog_name="casemine")
+
+
+@gold_app.command("agreement")
+def gold_agreement(
+    config: ConfigOpt = None,
+    agreement_dir: Annotated[Path, typer.Option(help="<doc_id>/<annotator>/*.yaml")] = Path(
+        "annotations/agreement"
+    ),
+    text_dir: Annotated[Optional[Path], typer.Option(help="Texts the offsets refer to.")] = None,
+    out: Annotated[Path, typer.Option(help="Markdown report.")] = Path("annotations/AGREEMENT.md"),
+) -> None:
+    """Pairwise agreement (F1 per label, attributes, relations) of two independent annotations."""
+    import tempfile
+
+    from pipeline.files import write_text_atomic
+    from pipeline.scoring.gold import agreement_markdown
+
+    settings = _settings(config)
+    with tempfile.TemporaryDirectory() as work:
+        markdown = agreement_markdown(agreement_dir, text_dir or settings.gold_text_dir, Path(work))
+    write_text_atomic(out, markdown)
+    typer.echo(markdown)

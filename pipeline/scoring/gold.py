@@ -88,3 +88,64 @@ def check_manifest(gold_dir: Path, text_dir: Path) -> list[str]:
                 "the gold offsets no longer fit"
             )
     return problems
+
+
+def compile_annotator(source_dir: Path, text_path: Path, out_dir: Path) -> list[SourceProblem]:
+    """Compile one annotator's sources for one document into ``out_dir/<doc_id>.ann``."""
+    from pipeline.scoring.gold_source import compile_entries, load_source_entries
+
+    text = text_path.read_text(encoding="utf-8")
+    annotated, problems = compile_entries(
+        load_source_entries(source_dir.glob("*.yaml")), text, text_path.stem
+    )
+    if not problems:
+        write_text_atomic(out_dir / f"{text_path.stem}.ann", to_brat(annotated, text))
+    return problems
+
+
+def agreement_markdown(agreement_dir: Path, text_dir: Path, work_dir: Path) -> str:
+    """Pairwise agreement of the two independent annotations under ``agreement_dir``.
+
+    Layout: ``agreement_dir/<doc_id>/<annotator>/*.yaml`` with exactly two annotators per
+    document. F1 is symmetric, so annotator A is taken as the reference.
+    """
+    from pipeline.scoring.score import agreement
+
+    parts = ["# Inter-annotator agreement", ""]
+    for doc_dir in sorted(p for p in agreement_dir.iterdir() if p.is_dir()):
+        annotators = sorted(p for p in doc_dir.iterdir() if p.is_dir())
+        if len(annotators) != 2:
+            raise ValueError(f"{doc_dir}: expected two annotator folders, found {len(annotators)}")
+        text_path = text_dir / f"{doc_dir.name}.txt"
+        outs = []
+        for annotator in annotators:
+            out = work_dir / annotator.name
+            problems = compile_annotator(annotator, text_path, out)
+            if problems:
+                raise ValueError(f"{annotator}: {problems[0]}")
+            outs.append(out)
+        report = agreement(outs[0], outs[1], text_dir)
+        parts += [f"## {doc_dir.name}: {annotators[0].name} vs {annotators[1].name}", ""]
+        parts += [
+            "| label | mentions A | mentions B | strict F1 | lenient F1 |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for label, prf in report.strict.items():
+            lenient = report.lenient[label]
+            if prf.gold or prf.pred:
+                parts.append(
+                    f"| {label} | {prf.gold} | {prf.pred} | {prf.f1:.3f} | {lenient.f1:.3f} |"
+                )
+        ms, ml = report.micro_strict, report.micro_lenient
+        parts.append(f"| all | {ms.gold} | {ms.pred} | {ms.f1:.3f} | {ml.f1:.3f} |")
+        parts += ["", "Agreement on normalised attributes of leniently matched mentions:", ""]
+        parts += ["| label | attribute | compared | agreement |", "|---|---|---:|---:|"]
+        for label, attrs in report.attributes.items():
+            for attr, acc in attrs.items():
+                parts.append(f"| {label} | {attr} | {acc.compared} | {acc.accuracy:.3f} |")
+        parts += ["", f"Patient attribution agreement: {report.patient.accuracy:.3f} "
+                  f"over {report.patient.compared} matched mentions.", ""]
+        for rtype, prf in report.relations.items():
+            parts.append(f"Relation {rtype}: F1 {prf.f1:.3f} ({prf.gold} vs {prf.pred}).")
+        parts.append("")
+    return "\n".join(parts)

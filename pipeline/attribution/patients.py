@@ -1,0 +1,99 @@
+"""Which patient each mention belongs to: a case number, ``cohort`` or ``other``.
+
+Evidence, strongest first: the table row, the per-case block, a numbered patient in the same
+sentence (or the sentence before, for a sentence that goes on about "he"/"she"), then the kind
+of section and whether the sentence cites other work or speaks of the study's own patients.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+
+from pipeline.attribution.rules import attribution_rules
+from pipeline.extractors.found import Found
+from pipeline.segment.model import Segmentation, Table
+
+PRONOUN_START = re.compile(r"^(?:He|She|His|Her|Moreover, (?:he|she)|However, (?:he|she)|Finally, (?:he|she))\b")
+
+
+@dataclass(frozen=True)
+class DocumentShape:
+    """Whether a document reports one patient or a series."""
+
+    single_case: bool
+    patient_ids: frozenset[str]
+
+
+def document_shape(found: list[Found], seg: Segmentation) -> DocumentShape:
+    """A series has case blocks, numbered table rows or several numbered patients."""
+    ids = {f.attrs["id"] for f in found if f.label == "PATIENT" and f.attrs.get("id")}
+    ids |= {c.case_id for c in seg.case_blocks() if c.case_id}
+    return DocumentShape(single_case=len(ids) <= 1, patient_ids=frozenset(ids))
+
+
+def attribute_patients(found: list[Found], text: str, seg: Segmentation) -> list[Found]:
+    """A copy of ``found`` with ``patient`` set on every mention."""
+    rules = attribution_rules()
+    shape = document_shape(found, seg)
+    sentences = [(s.start, s.end) for s in seg.sentences]
+    starts = [s for s, _ in sentences]
+    numbered = [f for f in found if f.label == "PATIENT" and f.attrs.get("id")]
+    out = []
+    for f in found:
+        patient = _patient_of(f, text, seg, shape, sentences, starts, numbered, rules)
+        attrs = dict(f.attrs)
+        attrs.pop("id", None)
+        attrs["patient"] = patient
+        out.append(replace(f, attrs=attrs))
+    return out
+
+
+def _patient_of(f, text, seg, shape, sentences, starts, numbered, rules) -> str:  # type: ignore[no-untyped-def]
+    if f.label == "PATIENT" and f.attrs.get("id"):
+        return str(f.attrs["id"])
+    table = _table_at(seg.tables, f.start)
+    if table is not None:
+        if table.footnote and table.footnote[0] <= f.start < table.footnote[1]:
+            return "other"
+        for row in table.rows:
+            if row.start <= f.start < row.end and (row.key or "").isdigit():
+                return row.key or "cohort"
+        return "1" if shape.single_case else "cohort"
+    section = seg.section_at(f.start)
+    kind = section.kind if section else "front"
+    if section is not None and section.kind == "case" and section.case_id:
+        return section.case_id
+    i = bisect_right(starts, f.start) - 1
+    sent = sentences[i] if i >= 0 else (0, len(text))
+    sentence = text[sent[0]:sent[1]]
+    in_sentence = {p.attrs["id"] for p in numbered if sent[0] <= p.start < sent[1]}
+    if len(in_sentence) == 1 and not shape.single_case:
+        return next(iter(in_sentence))
+    if len(in_sentence) > 1:
+        return "cohort"
+    if i > 0 and PRONOUN_START.match(sentence) and not shape.single_case:
+        prev = sentences[i - 1]
+        before = {p.attrs["id"] for p in numbered if prev[0] <= p.start < prev[1]}
+        if len(before) == 1:
+            return next(iter(before))
+    if kind in rules.other_sections:
+        return "other"
+    cites = any(p.search(sentence) for p in rules.citation)
+    own = any(p.search(sentence) for p in rules.own)
+    study = "1" if shape.single_case else "cohort"
+    if kind in ("discussion", "conclusion"):
+        return study if own and not cites else "other"
+    if cites and not own:
+        return "other"
+    if kind == "methods" and not own:
+        return "other" if f.label in ("RESPONSE", "DOSE", "LAB", "SCORE") else study
+    return study
+
+
+def _table_at(tables: list[Table], offset: int) -> Table | None:
+    for t in tables:
+        if t.start <= offset < t.end:
+            return t
+    return None

@@ -1,0 +1,54 @@
+"""From a source document to its mentions and relations in source offsets."""
+
+from __future__ import annotations
+
+from pipeline.attribution.patients import attribute_patients
+from pipeline.attribution.phases import attribute_phases
+from pipeline.attribution.relations import link_relations
+from pipeline.extractors.found import Found
+from pipeline.ingest.document import SourceDocument
+from pipeline.segment import Segmentation, segment
+from pipeline.standoff import Annotated, Mention, Relation
+
+
+def resolve_overlaps(found: list[Found]) -> list[Found]:
+    """Within each label keep the longest of overlapping mentions (the earlier one on ties)."""
+    out: list[Found] = []
+    by_label: dict[str, list[Found]] = {}
+    for f in found:
+        by_label.setdefault(f.label, []).append(f)
+    for items in by_label.values():
+        kept: list[Found] = []
+        for f in sorted(items, key=lambda f: (-(f.end - f.start), f.start)):
+            if all(f.end <= k.start or k.end <= f.start for k in kept):
+                kept.append(f)
+        out.extend(kept)
+    return sorted(out, key=lambda f: (f.start, f.end, f.label))
+
+
+def find_mentions(text: str, seg: Segmentation | None = None) -> tuple[list[Found], list[tuple[str, Found, Found]], Segmentation]:
+    """Run every finder on a clean text, then attribute patients and phases, then link."""
+    from pipeline.nlp import build_nlp
+
+    nlp = build_nlp()
+    seg = seg or segment(text)
+    doc = nlp.make_doc(text)
+    doc._.segmentation = seg
+    doc._.found = []
+    for _name, proc in nlp.pipeline:
+        doc = proc(doc)
+    found = resolve_overlaps([f for f in doc._.found if f.end > f.start])
+    found = attribute_patients(found, text, seg)
+    found = attribute_phases(found, text, seg)
+    return found, link_relations(found, text, seg), seg
+
+
+def extract_document(doc: SourceDocument) -> Annotated:
+    """Mentions and relations of a document, with offsets into its source text."""
+    found, links, _ = find_mentions(doc.clean_text)
+    mapped: dict[int, Mention] = {}
+    for f in found:
+        start, end = doc.to_source(f.start, f.end)
+        mapped[id(f)] = Mention(f.label, start, end, doc.source_text[start:end], f.attrs)
+    relations = [Relation(t, mapped[id(a)], mapped[id(b)]) for t, a, b in links]
+    return Annotated(doc.doc_id, list(mapped.values()), relations)

@@ -1,0 +1,162 @@
+"""DRUG and DRUG_CLASS: the domain lexicon, abbreviations a paper defines, and an open
+dictionary of about 20,000 drugs (drug-named-entity-recognition) behind a stop list."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.extractors.found import Found
+from pipeline.extractors.lexicon import LexiconEntry, load_lexicon, load_word_list
+from pipeline.extractors.phrases import LexiconMatcher
+
+DRUGS = "drugs.tsv"
+CLASSES = "drug_classes.tsv"
+STOPLIST = "drug_stoplist.txt"
+# "GC (15 mg qd)": a glucocorticoid written as its class but dosed like a drug
+DOSED_CLASS = re.compile(r"\s*\(\s*\d")
+OPEN_MIN_CHARS = 5
+OPEN_MAX_TOKENS = 4
+
+
+@cache
+def open_dictionary() -> dict[str, tuple[str, str]]:
+    """Lower-case name or synonym -> (generic name, DrugBank id), for drugs with a DrugBank id.
+
+    The dictionary of drug-named-entity-recognition also holds MeSH concepts (interleukins,
+    autoantibodies, enzyme and drug classes) without DrugBank ids; those are left out.
+    """
+    from drug_named_entity_recognition import drugs_finder
+
+    data = drugs_finder.d
+    canon = data["drug_canonical_to_data"]
+    out: dict[str, tuple[str, str]] = {}
+    for variant, canonicals in data["drug_variant_to_canonical"].items():
+        for name in canonicals:
+            info = canon.get(name) or {}
+            db = info.get("drugbank_id")
+            if db and len(variant.split()) <= OPEN_MAX_TOKENS:
+                out.setdefault(variant.lower(), (str(info.get("name", name)).lower(), str(db)))
+                break
+    return out
+
+
+def drugbank_id(norm: str) -> str | None:
+    """The DrugBank id of a generic name, from the open drug dictionary."""
+    hit = open_dictionary().get(norm.lower())
+    return hit[1] if hit else None
+
+
+def _drug_found(start: int, end: int, entry: LexiconEntry, rule: str) -> Found:
+    norm = entry.get("norm")
+    attrs = {"norm": norm, "class": entry.get("class")}
+    db = drugbank_id(norm)
+    if db:
+        attrs["drugbank"] = db
+    return Found("DRUG", start, end, attrs, rule)
+
+
+class DrugFinder:
+    """Finds drugs and drug classes in a Doc; build once per pipeline."""
+
+    def __init__(self, nlp: Language, *, open_vocabulary: bool = True) -> None:
+        self.drug_entries = load_lexicon(DRUGS, ("surface", "norm", "class"))
+        self.drugs = LexiconMatcher(nlp, self.drug_entries)
+        self.classes = LexiconMatcher(nlp, load_lexicon(CLASSES))
+        self.stoplist = load_word_list(STOPLIST)
+        self.open_vocabulary = open_vocabulary
+        self.by_norm = {e.get("norm"): e for e in self.drug_entries}
+
+    def __call__(self, doc: Doc, abbreviations: list[tuple[str, int, int, str]] | None = None) -> list[Found]:
+        """All DRUG and DRUG_CLASS mentions of ``doc`` (abbreviations: short, start, end, long)."""
+        found: list[Found] = []
+        taken: list[tuple[int, int]] = []
+        for span, entry in self.drugs(doc):
+            found.append(_drug_found(span.start_char, span.end_char, entry, "lexicon"))
+            taken.append((span.start_char, span.end_char))
+        found += self._defined_abbreviations(doc, abbreviations or [], found, taken)
+        if self.open_vocabulary:
+            found += self._open(doc, taken)
+        found += self._dosed_classes(doc, found, taken)
+        for span, entry in self.classes(doc):
+            if not _overlaps(span.start_char, span.end_char, taken):
+                found.append(Found("DRUG_CLASS", span.start_char, span.end_char,
+                                   {"norm": entry.get("norm")}, "class_lexicon"))
+        return sorted(found, key=lambda f: (f.start, f.end))
+
+    def _defined_abbreviations(
+        self, doc: Doc, abbreviations: list[tuple[str, int, int, str]], found: list[Found],
+        taken: list[tuple[int, int]],
+    ) -> list[Found]:
+        """Short forms a paper defines for a drug ("tocilizumab (TCZ)") become that drug."""
+        by_long = {doc.text[f.start:f.end].lower(): f for f in found if f.label == "DRUG"}
+        out = []
+        for short, start, end, long in abbreviations:
+            drug = by_long.get(long.lower())
+            if drug is None or _overlaps(start, end, taken) or not short.strip():
+                continue
+            entry = self.by_norm.get(drug.attrs["norm"])
+            attrs = dict(drug.attrs) if entry is None else _drug_found(0, 0, entry, "").attrs
+            out.append(Found("DRUG", start, end, attrs, f"abbreviation:{short}"))
+            taken.append((start, end))
+        return out
+
+    def _open(self, doc: Doc, taken: list[tuple[int, int]]) -> list[Found]:
+        """Drugs of the open dictionary not in the domain lexicon: longest n-gram first."""
+        variants = open_dictionary()
+        out = []
+        i = 0
+        while i < len(doc):
+            hit = None
+            for n in range(OPEN_MAX_TOKENS, 0, -1):
+                if i + n > len(doc):
+                    continue
+                span = doc[i : i + n]
+                surface = span.text.lower()
+                if surface in variants:
+                    hit = (span, variants[surface])
+                    break
+            if hit is None:
+                i += 1
+                continue
+            span, (norm, db) = hit
+            i = span.end
+            if (
+                len(span.text) < OPEN_MIN_CHARS
+                or span.text.lower() in self.stoplist
+                or _overlaps(span.start_char, span.end_char, taken)
+            ):
+                continue
+            attrs = {"norm": norm}
+            entry = self.by_norm.get(norm)
+            if entry is not None:
+                attrs["class"] = entry.get("class")
+            attrs["drugbank"] = db
+            out.append(Found("DRUG", span.start_char, span.end_char, attrs, "open_dictionary"))
+            taken.append((span.start_char, span.end_char))
+        return out
+
+    def _dosed_classes(self, doc: Doc, found: list[Found], taken: list[tuple[int, int]]) -> list[Found]:
+        """``GC (15 mg qd)``: the class is dosed, so it stands for the paper's glucocorticoid."""
+        steroids = Counter(
+            f.attrs["norm"] for f in found if f.label == "DRUG" and f.attrs.get("class") == "glucocorticoid"
+        )
+        if not steroids:
+            return []
+        norm = steroids.most_common(1)[0][0]
+        entry = self.by_norm.get(norm)
+        out = []
+        for token in doc:
+            if token.text in ("GC", "GCs") and DOSED_CLASS.match(doc.text, token.idx + len(token.text)):
+                if entry is not None and not _overlaps(token.idx, token.idx + len(token), taken):
+                    out.append(_drug_found(token.idx, token.idx + len(token), entry, "dosed_class"))
+                    taken.append((token.idx, token.idx + len(token)))
+        return out
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)

@@ -1,0 +1,29 @@
+"""What a finder returns: a span of the clean text with its label and normalised attributes.
+
+Finders are pure functions ``find_<family>(text: str) -> list[Found]`` over a document's clean
+text; the spaCy components in this package wrap them and write ``doc.spans[<family>]``.
+Offsets are half-open ``[start, end)`` into the clean text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Found:
+    """A mention found by a rule, before patient attribution."""
+
+    label: str
+    start: int
+    end: int
+    attrs: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    rule: str = field(default="", compare=False)
+
+
+def format_number(value: float, places: int | None = None) -> str:
+    """A number as the guidelines write it: plain decimal, no trailing zeros (``0.5``, ``10``)."""
+    if places is not None:
+        value = round(value, places)
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text

@@ -1,0 +1,75 @@
+"""Lexicons as data: TSV files under ``pipeline/data/lexicons/``, validated on load."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+PACKAGE = "pipeline.data.lexicons"
+
+
+class LexiconError(ValueError):
+    """A lexicon file that is malformed; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    """One surface form and what it means."""
+
+    surface: str
+    fields: tuple[tuple[str, str], ...]
+    exact: bool
+    line: int
+
+    def get(self, key: str) -> str:
+        """A field of the entry (``norm``, ``class``, ...)."""
+        return dict(self.fields)[key]
+
+
+@cache
+def load_lexicon(name: str, required: tuple[str, ...] = ("surface", "norm")) -> tuple[LexiconEntry, ...]:
+    """Read ``pipeline/data/lexicons/<name>``: a header line, then tab-separated rows.
+
+    Lines starting with ``#`` are comments. A ``match`` column (``exact``/``lower``) says whether
+    the surface form is matched case-sensitively; without it, matching ignores case.
+    """
+    origin = f"pipeline/data/lexicons/{name}"
+    text = resources.files(PACKAGE).joinpath(name).read_text(encoding="utf-8")
+    rows = [(n, line) for n, line in enumerate(text.splitlines(), start=1)
+            if line.strip() and not line.startswith("#")]
+    if not rows:
+        raise LexiconError(f"{origin}: empty lexicon")
+    header_line, header = rows[0][0], rows[0][1].split("\t")
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise LexiconError(f"{origin}:{header_line}: header lacks columns {missing}")
+    entries = []
+    seen: dict[tuple[str, bool], int] = {}
+    for n, line in rows[1:]:
+        values = next(csv.reader([line], delimiter="\t", quoting=csv.QUOTE_NONE))
+        if len(values) != len(header):
+            raise LexiconError(f"{origin}:{n}: expected {len(header)} columns, found {len(values)}")
+        record = dict(zip(header, (v.strip() for v in values), strict=True))
+        if not all(record[c] for c in required):
+            raise LexiconError(f"{origin}:{n}: empty value in {required}")
+        match = record.pop("match", "lower")
+        if match not in ("exact", "lower"):
+            raise LexiconError(f"{origin}:{n}: match must be exact or lower, not {match!r}")
+        surface = record.pop("surface")
+        key = (surface if match == "exact" else surface.lower(), match == "exact")
+        if key in seen:
+            raise LexiconError(f"{origin}:{n}: {surface!r} repeats line {seen[key]}")
+        seen[key] = n
+        entries.append(LexiconEntry(surface, tuple(record.items()), match == "exact", n))
+    return tuple(entries)
+
+
+@cache
+def load_word_list(name: str) -> frozenset[str]:
+    """A one-item-per-line list (``#`` comments), lower-cased."""
+    text = resources.files(PACKAGE).joinpath(name).read_text(encoding="utf-8")
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )

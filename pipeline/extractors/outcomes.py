@@ -1,0 +1,57 @@
+"""RESPONSE and ADVERSE_EVENT from lexicons; negated adverse events are kept and marked."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.extractors.found import Found
+from pipeline.extractors.lexicon import load_lexicon
+from pipeline.extractors.phrases import LexiconMatcher
+
+WORD = re.compile(r"\w+(?:[-']\w+)*")
+
+
+class OutcomeFinder:
+    """Finds responses and adverse events; build once per pipeline."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.responses = LexiconMatcher(nlp, load_lexicon("responses.tsv"))
+        self.events = LexiconMatcher(nlp, load_lexicon("adverse_events.tsv"))
+        cues = load_lexicon("negation_cues.tsv", ("surface", "direction", "window"))
+        self.forward = [(c.surface.lower().split(), int(c.get("window"))) for c in cues
+                        if c.get("direction") == "forward"]
+        self.backward = [(c.surface.lower().split(), int(c.get("window"))) for c in cues
+                         if c.get("direction") == "backward"]
+
+    def __call__(self, doc: Doc, sentences: Sequence[tuple[int, int]]) -> list[Found]:
+        """RESPONSE and ADVERSE_EVENT mentions; ``sentences`` bound the negation scope."""
+        out = [Found("RESPONSE", s.start_char, s.end_char, {"norm": e.get("norm")}, "response_lexicon")
+               for s, e in self.responses(doc)]
+        starts = [s for s, _ in sentences]
+        for span, entry in self.events(doc):
+            attrs = {"norm": entry.get("norm")}
+            i = bisect_right(starts, span.start_char) - 1
+            sent = sentences[i] if i >= 0 else (0, len(doc.text))
+            if self.negated(doc.text, sent, span.start_char, span.end_char):
+                attrs["negated"] = "true"
+            out.append(Found("ADVERSE_EVENT", span.start_char, span.end_char, attrs, "event_lexicon"))
+        return out
+
+    def negated(self, text: str, sentence: tuple[int, int], start: int, end: int) -> bool:
+        """A negation cue before the event (within its window) or after it, in its sentence."""
+        before = [w.lower() for w in WORD.findall(text[sentence[0]:start])]
+        after = [w.lower() for w in WORD.findall(text[end:sentence[1]])]
+        for cue, window in self.forward:
+            scope = before[-(window + len(cue)):]
+            if any(scope[k:k + len(cue)] == cue for k in range(len(scope) - len(cue) + 1)):
+                return True
+        for cue, window in self.backward:
+            scope = after[: window + len(cue)]
+            if any(scope[k:k + len(cue)] == cue for k in range(len(scope) - len(cue) + 1)):
+                return True
+        return False

@@ -1,0 +1,38 @@
+"""Find lexicon phrases in a spaCy Doc with PhraseMatchers; longest match wins."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from pipeline.extractors.lexicon import LexiconEntry
+
+
+class LexiconMatcher:
+    """Two PhraseMatchers (case-sensitive ORTH, case-insensitive LOWER) over one lexicon.
+
+    Each match's ``span.id_`` holds the index of its lexicon entry, so the entry (canonical
+    concept and class) travels with the span.
+    """
+
+    def __init__(self, nlp: Language, entries: Sequence[LexiconEntry]) -> None:
+        self.entries = tuple(entries)
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for i, e in enumerate(self.entries):
+            matcher = self.exact if e.exact else self.lower
+            matcher.add(str(i), [nlp.make_doc(e.surface)])
+
+    def __call__(self, doc: Doc) -> list[tuple[Span, LexiconEntry]]:
+        """Non-overlapping matches, longest first, each with its lexicon entry."""
+        spans = []
+        for matcher in (self.exact, self.lower):
+            for match_id, start, end in matcher(doc):
+                key = doc.vocab.strings[match_id]
+                spans.append(Span(doc, start, end, label=key))
+        kept = filter_spans(spans)
+        return [(s, self.entries[int(s.label_)]) for s in sorted(kept, key=lambda s: s.start)]

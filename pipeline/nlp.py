@@ -1,0 +1,141 @@
+"""Assemble the spaCy pipeline: a blank English tokenizer, scispaCy's abbreviation detector and
+one component per entity family, each writing ``doc.spans[<LABEL>]`` and adding its
+:class:`Found` mentions to ``doc._.found``. Nothing is downloaded; no trained model is used."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.extractors.found import Found
+from pipeline.segment.model import Segmentation
+
+FAMILIES = ("drugs", "doses", "scores", "labs", "timepoints", "patients", "outcomes")
+
+
+def register_extensions() -> None:
+    """The one inventory of extension attributes (raises if another package took a name)."""
+    for name, default in (("found", None), ("segmentation", None)):
+        if Doc.has_extension(name):
+            getter = Doc.get_extension(name)
+            if getter is not None and getter[0] is not default:
+                raise ValueError(f"Doc._.{name} is already registered by another package")
+            continue
+        Doc.set_extension(name, default=default)
+
+
+def _add(doc: Doc, found: list[Found]) -> Doc:
+    if doc._.found is None:
+        doc._.found = []
+    doc._.found.extend(found)
+    for f in found:
+        span = doc.char_span(f.start, f.end, label=f.label, alignment_mode="expand")
+        if span is not None:
+            group = doc.spans.setdefault(f.label, [])
+            group.append(span)
+    return doc
+
+
+def _segmentation(doc: Doc) -> Segmentation:
+    seg = doc._.segmentation
+    if seg is None:
+        from pipeline.segment import segment
+
+        seg = segment(doc.text)
+        doc._.segmentation = seg
+    return seg
+
+
+@Language.factory("case_drugs", default_config={"open_vocabulary": True})
+def make_drugs(nlp: Language, name: str, open_vocabulary: bool) -> Callable[[Doc], Doc]:
+    """DRUG and DRUG_CLASS from lexicons, defined abbreviations and the open dictionary."""
+    from pipeline.extractors.drugs import DrugFinder
+
+    finder = DrugFinder(nlp, open_vocabulary=open_vocabulary)
+
+    def component(doc: Doc) -> Doc:
+        abbrevs = []
+        if doc.has_extension("abbreviations") and doc._.abbreviations:
+            abbrevs = [(a.text, a.start_char, a.end_char, a._.long_form.text) for a in doc._.abbreviations]
+        return _add(doc, finder(doc, abbrevs))
+
+    return component
+
+
+@Language.factory("case_outcomes")
+def make_outcomes(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """RESPONSE and ADVERSE_EVENT (with negation) from lexicons."""
+    from pipeline.extractors.outcomes import OutcomeFinder
+
+    finder = OutcomeFinder(nlp)
+
+    def component(doc: Doc) -> Doc:
+        seg = _segmentation(doc)
+        return _add(doc, finder(doc, [(s.start, s.end) for s in seg.sentences]))
+
+    return component
+
+
+def _text_family(finder: Callable[[Doc], list[Found]]) -> Callable[[Doc], Doc]:
+    def component(doc: Doc) -> Doc:
+        return _add(doc, finder(doc))
+
+    return component
+
+
+@Language.factory("case_doses")
+def make_doses(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """DOSE: posology expressions, normalised."""
+    from pipeline.extractors.doses import find_doses
+
+    return _text_family(lambda doc: find_doses(doc.text))
+
+
+@Language.factory("case_scores")
+def make_scores(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """SCORE: values of disease-activity and damage instruments."""
+    from pipeline.extractors.scores import find_scores
+
+    return _text_family(lambda doc: find_scores(doc.text))
+
+
+@Language.factory("case_labs")
+def make_labs(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """LAB: lab values and qualitative findings, table cells included."""
+    from pipeline.extractors.labs import find_labs
+
+    return _text_family(lambda doc: find_labs(doc.text, tables=_segmentation(doc).tables))
+
+
+@Language.factory("case_timepoints")
+def make_timepoints(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """TIMEPOINT: dates, relative times and durations, normalised."""
+    from pipeline.extractors.timepoints import find_timepoints
+
+    return _text_family(lambda doc: find_timepoints(doc.text))
+
+
+@Language.factory("case_patients")
+def make_patients(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """PATIENT: numbered cases, definite references and table rows."""
+    from pipeline.extractors.patients import find_patients
+
+    return _text_family(lambda doc: find_patients(doc.text, _segmentation(doc).tables))
+
+
+@cache
+def build_nlp(open_vocabulary: bool = True) -> Language:
+    """The extraction pipeline (cached per process)."""
+    import scispacy.abbreviation  # noqa: F401  (registers "abbreviation_detector")
+
+    register_extensions()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("abbreviation_detector")
+    nlp.add_pipe("case_drugs", config={"open_vocabulary": open_vocabulary})
+    for family in FAMILIES[1:]:
+        nlp.add_pipe(f"case_{family}")
+    return nlp
