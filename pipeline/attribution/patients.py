@@ -15,7 +15,8 @@ from pipeline.attribution.rules import attribution_rules
 from pipeline.extractors.found import Found
 from pipeline.segment.model import Segmentation, Table
 
-PRONOUN_START = re.compile(r"^(?:He|She|His|Her|Moreover, (?:he|she)|However, (?:he|she)|Finally, (?:he|she))\b")
+PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er|[Hh]im)\b")
+CONTINUATION_SENTENCES = 3
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,17 @@ def _patient_of(f, text, seg, shape, sentences, starts, numbered, rules) -> str:
         return next(iter(in_sentence))
     if len(in_sentence) > 1:
         return "cohort"
-    if i > 0 and PRONOUN_START.match(sentence) and not shape.single_case:
-        prev = sentences[i - 1]
-        before = {p.attrs["id"] for p in numbered if prev[0] <= p.start < prev[1]}
-        if len(before) == 1:
-            return next(iter(before))
+    if i > 0 and PRONOUN.search(sentence) and not shape.single_case:
+        # the story of one patient goes on in "he"/"she" sentences of the same paragraph
+        for k in range(i - 1, max(-1, i - 1 - CONTINUATION_SENTENCES), -1):
+            prev = sentences[k]
+            if "\n\n" in text[prev[1]:sent[0]]:
+                break
+            before = {p.attrs["id"] for p in numbered if prev[0] <= p.start < prev[1]}
+            if len(before) == 1:
+                return next(iter(before))
+            if before or not PRONOUN.search(text[prev[0]:prev[1]]):
+                break
     if kind in rules.other_sections:
         return "other"
     cites = any(p.search(sentence) for p in rules.citation)

@@ -78,9 +78,9 @@ class DrugFinder:
         for span, entry in self.drugs(doc):
             found.append(_drug_found(span.start_char, span.end_char, entry, "lexicon"))
             taken.append((span.start_char, span.end_char))
-        found += self._defined_abbreviations(doc, abbreviations or [], found, taken)
         if self.open_vocabulary:
             found += self._open(doc, taken)
+        found += self._defined_abbreviations(doc, abbreviations or [], found, taken)
         found += self._dosed_classes(doc, found, taken)
         for span, entry in self.classes(doc):
             if not _overlaps(span.start_char, span.end_char, taken):

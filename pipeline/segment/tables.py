@@ -48,7 +48,8 @@ def read_table(
         j += 1
     body = lines[1:] if has_caption else lines
     caption_text = first.stripped.replace("**", "") if has_caption else ""
-    if has_caption and body and not _is_cellular(body[0].text) and not ROW_NUMBER.match(body[0].text):
+    bare_caption = has_caption and len(caption_text.split()) <= 2  # "Table1" with its title below
+    if bare_caption and body and not _is_cellular(body[0].text) and not ROW_NUMBER.match(body[0].text):
         # a caption continued on the next paragraph ("Table1" then its title)
         if len(body[0].text.split()) <= 20 and not re.search(r"\d", body[0].text[:3]):
             caption_text += " " + body[0].stripped

@@ -1,0 +1,113 @@
+"""Patient attribution, medication phase and relation linking on small invented reports."""
+
+from __future__ import annotations
+
+from pipeline.attribution.patients import attribute_patients
+from pipeline.attribution.phases import attribute_phases
+from pipeline.attribution.relations import link_relations
+from pipeline.extractors.found import Found
+from pipeline.segment import segment
+
+SERIES = """Results
+
+Patient 2 received tofacitinib. He stopped prednisone later.
+
+Case 1
+
+Prior treatment: prednisone (15 mg qd), HCQ (100 mg bid).
+
+Tofacitinib dosage: 5 mg bid.
+
+Follow-up: 24 months, Cys A was discontinued, belimumab changed to telitacicept.
+
+Discussion
+
+Smith et al. (12) gave tofacitinib to a girl. Our patients tolerated tofacitinib.
+"""
+
+
+def drug(text: str, word: str, nth: int = 0, cls: str = "csdmard") -> Found:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(word, start + 1)
+    return Found("DRUG", start, start + len(word), {"norm": word.lower(), "class": cls})
+
+
+def test_patients_and_phases_in_a_series():
+    seg = segment(SERIES)
+    p2 = SERIES.index("Patient 2")
+    found = [
+        Found("PATIENT", p2, p2 + 9, {"id": "2"}),
+        drug(SERIES, "tofacitinib", 0, "jak_inhibitor"),
+        drug(SERIES, "prednisone", 0, "glucocorticoid"),
+        drug(SERIES, "prednisone", 1, "glucocorticoid"),
+        drug(SERIES, "HCQ", 0, "antimalarial"),
+        drug(SERIES, "Tofacitinib", 0, "jak_inhibitor"),
+        drug(SERIES, "Cys A", 0, "calcineurin_inhibitor"),
+        drug(SERIES, "belimumab", 0, "blys_inhibitor"),
+        drug(SERIES, "telitacicept", 0, "blys_inhibitor"),
+        drug(SERIES, "tofacitinib", 1, "jak_inhibitor"),
+        drug(SERIES, "tofacitinib", 2, "jak_inhibitor"),
+    ]
+    found = attribute_phases(attribute_patients(found, SERIES, seg), SERIES, seg)
+    got = [(SERIES[f.start:f.end], f.attrs["patient"], f.attrs.get("phase")) for f in found]
+    assert got == [
+        ("Patient 2", "2", None),
+        ("tofacitinib", "2", "started"),
+        ("prednisone", "2", "discontinued"),
+        ("prednisone", "1", "at_initiation"),
+        ("HCQ", "1", "at_initiation"),
+        ("Tofacitinib", "1", "started"),
+        ("Cys A", "1", "discontinued"),
+        ("belimumab", "1", "discontinued"),
+        ("telitacicept", "1", "started"),
+        ("tofacitinib", "other", None),
+        ("tofacitinib", "cohort", None),
+    ]
+
+
+def test_table_rows_footnotes_and_treatment_columns():
+    text = ("TABLE 2 Regimens.\n\nPatient Concomitant treatments at TOF initiation Response "
+            "Additional treatments at last follow-up\n"
+            "1 GC (15 mg qd), HCQ Alleviated GC (6.25 mg qd), HCQ\n"
+            "2 MMF Unalleviated MMF\n\nTOF, tofacitinib; GC, glucocorticoid; HCQ, hydroxychloroquine.\n")
+    seg = segment(text)
+    [table] = seg.tables
+    alleviated = text.index("Alleviated")
+    unalleviated = text.index("Unalleviated")
+    found = [
+        drug(text, "HCQ", 0), drug(text, "HCQ", 1), drug(text, "MMF", 0), drug(text, "MMF", 1),
+        drug(text, "HCQ", 2),
+        Found("RESPONSE", alleviated, alleviated + 10, {"norm": "alleviated"}),
+        Found("RESPONSE", unalleviated, unalleviated + 12, {"norm": "unalleviated"}),
+    ]
+    found = attribute_phases(attribute_patients(found, text, seg), text, seg)
+    got = [(f.attrs["patient"], f.attrs.get("phase")) for f in found if f.label == "DRUG"]
+    assert got == [("1", "at_initiation"), ("1", "last_followup"), ("2", "at_initiation"),
+                   ("2", "last_followup"), ("other", None)]
+
+
+def test_single_case_report_is_patient_1_and_citations_are_other():
+    text = ("Case presentation\n\nA 4-year-old girl received tocilizumab.\n\nDiscussion\n\n"
+            "In our patient tocilizumab worked. Huang et al. [6] used tocilizumab.\n")
+    seg = segment(text)
+    found = [drug(text, "tocilizumab", n, "il6_inhibitor") for n in range(3)]
+    got = [f.attrs["patient"] for f in attribute_patients(found, text, seg)]
+    assert got == ["1", "1", "other"]
+
+
+def test_dose_of_and_measured_at_links():
+    text = "Follow-up: 3 months, prednisone (15 mg qd).\n\nSLEDAI-2K score: 4 at 3 months."
+    seg = segment(text)
+    pred = drug(text, "prednisone", 0, "glucocorticoid")
+    dose_at = text.index("15 mg qd")
+    dose = Found("DOSE", dose_at, dose_at + 8, {})
+    score_at = text.index("SLEDAI")
+    score = Found("SCORE", score_at, score_at + 18, {})
+    time_at = text.index("at 3 months")
+    when = Found("TIMEPOINT", time_at, time_at + 11, {})
+    links = link_relations([pred, dose, score, when], text, seg)
+    assert [(t, text[a.start:a.end], text[b.start:b.end]) for t, a, b in links] == [
+        ("DOSE_OF", "15 mg qd", "prednisone"),
+        ("MEASURED_AT", "SLEDAI-2K score: 4", "at 3 months"),
+    ]

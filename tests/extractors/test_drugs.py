@@ -1,0 +1,101 @@
+"""DRUG and DRUG_CLASS: lexicon, defined abbreviations, open dictionary, dosed class."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from pipeline.extractors.drugs import DrugFinder, drugbank_id, open_dictionary
+from pipeline.extractors.lexicon import LexiconError, load_lexicon
+
+
+@pytest.fixture(scope="module")
+def finder():
+    nlp = spacy.blank("en")
+    return nlp, DrugFinder(nlp)
+
+
+def found(finder, text, abbreviations=None):
+    nlp, f = finder
+    return [(text[m.start:m.end], m.label, m.attrs.get("norm"), m.attrs.get("class"),
+             m.attrs.get("drugbank")) for m in f(nlp(text), abbreviations)]
+
+
+def test_lexicon_abbreviations_and_generics(finder):
+    text = "Prior treatment: prednisone (15 mg qd), HCQ (100 mg bid), Cys A (morning: 50 mg), MMF."
+    assert found(finder, text) == [
+        ("prednisone", "DRUG", "prednisone", "glucocorticoid", "DB00635"),
+        ("HCQ", "DRUG", "hydroxychloroquine", "antimalarial", "DB01611"),
+        ("Cys A", "DRUG", "cyclosporine", "calcineurin_inhibitor", "DB00091"),
+        ("MMF", "DRUG", "mycophenolate mofetil", "csdmard", "DB00688"),
+    ]
+
+
+def test_abbreviations_are_case_sensitive(finder):
+    assert found(finder, "the tof was high; mtx") == []
+
+
+def test_open_dictionary_finds_drugs_outside_the_lexicon(finder):
+    text = "She was given amoxicillin and later omeprazole."
+    assert [(s, n, d) for s, _, n, _, d in found(finder, text)] == [
+        ("amoxicillin", "amoxicillin", "DB01060"), ("omeprazole", "omeprazole", "DB00338"),
+    ]
+
+
+def test_stop_list_keeps_cytokines_and_ages_out(finder):
+    assert found(finder, "IL-2 and interleukin 12 rose at 10 years; GM-CSF was high") == []
+
+
+def test_dosed_glucocorticoid_class_is_the_papers_steroid(finder):
+    text = "prednisone (25 mg qd) in case 2; GC (15 mg qd), HCQ; difficulty tapering GC."
+    out = found(finder, text)
+    assert ("GC", "DRUG", "prednisone", "glucocorticoid", "DB00635") in out
+    assert ("GC", "DRUG_CLASS", "glucocorticoid", None, None) in out
+
+
+def test_paper_defined_abbreviation_becomes_the_drug(finder):
+    text = "a new agent, zoledronate (ZLD), was given; ZLD was stopped."
+    nlp, _ = finder
+    first, second = text.index("ZLD"), text.rindex("ZLD")
+    out = found(finder, text, [("ZLD", first, first + 3, "zoledronate"),
+                               ("ZLD", second, second + 3, "zoledronate")])
+    assert [(s, n) for s, label, n, _, _ in out if label == "DRUG"] == [
+        ("zoledronate", "zoledronic acid"), ("ZLD", "zoledronic acid"), ("ZLD", "zoledronic acid"),
+    ]
+
+
+def test_drug_classes_longest_form(finder):
+    text = "Janus kinase (JAK) inhibitor; JAKi and bDMARDs; conventional and biological DMARDs"
+    assert [(s, n) for s, label, n, _, _ in found(finder, text)] == [
+        ("Janus kinase (JAK) inhibitor", "jak_inhibitor"), ("JAKi", "jak_inhibitor"),
+        ("bDMARDs", "bdmard"), ("conventional and biological DMARDs", "dmard"),
+    ]
+
+
+def test_drugbank_ids_and_open_dictionary_exclude_mesh_concepts():
+    assert drugbank_id("tofacitinib") == "DB08895"
+    assert drugbank_id("telitacicept") == "DB18312"
+    assert "rheumatoid factor" not in open_dictionary()
+    assert "interleukins" not in open_dictionary()
+
+
+def test_every_lexicon_loads_and_has_valid_classes():
+    classes = {e.get("norm") for e in load_lexicon("drug_classes.tsv")}
+    for entry in load_lexicon("drugs.tsv", ("surface", "norm", "class")):
+        assert entry.get("class") in classes | {"il1_inhibitor", "chemotherapy", "immunoglobulin",
+                                                "blys_inhibitor"}, entry.surface
+
+
+def test_malformed_lexicon_names_file_and_line(tmp_path, monkeypatch):
+    import pipeline.extractors.lexicon as lex
+
+    class FakeFiles:
+        def joinpath(self, name):
+            return tmp_path / name
+
+    (tmp_path / "bad.tsv").write_text("surface\tnorm\nfoo\n", encoding="utf-8")
+    monkeypatch.setattr(lex.resources, "files", lambda package: FakeFiles())
+    lex.load_lexicon.cache_clear()
+    with pytest.raises(LexiconError, match=r"pipeline/data/lexicons/bad.tsv:2: expected 2 columns"):
+        lex.load_lexicon("bad.tsv")
+    lex.load_lexicon.cache_clear()
