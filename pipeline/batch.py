@@ -27,6 +27,7 @@ class DocumentOutcome:
     sections: int = 0
     tables: int = 0
     sentences: int = 0
+    mentions: int = 0
     seconds: float = 0.0
 
 
@@ -63,10 +64,15 @@ def ingest_batch(
     paths: Iterable[Path],
     settings: Settings,
     *,
+    extract: bool = False,
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[DocumentOutcome], None] | None = None,
 ) -> RunSummary:
-    """Ingest and segment every file under ``paths``; write ``documents/<doc_id>.json``."""
+    """Ingest and segment every file under ``paths``; write ``documents/<doc_id>.json``.
+
+    With ``extract``, also find the mentions and write ``brat/<doc_id>.ann`` and ``.txt``.
+    A file that fails is logged with its error and the batch goes on.
+    """
     t0 = time.perf_counter()
     out_dir = settings.output_dir / "documents"
     summary = RunSummary(output_dir=settings.output_dir)
@@ -78,7 +84,7 @@ def ingest_batch(
         if isinstance(item, IngestError):
             outcome = DocumentOutcome(item.path, None, "error", message=str(item))
         else:
-            outcome = _ingest_one(item, settings, out_dir, seen)
+            outcome = _ingest_one(item, settings, out_dir, seen, extract)
         summary.outcomes.append(outcome)
         if on_done:
             on_done(outcome)
@@ -87,7 +93,9 @@ def ingest_batch(
     return summary
 
 
-def _ingest_one(path: Path, settings: Settings, out_dir: Path, seen: dict[str, str]) -> DocumentOutcome:
+def _ingest_one(
+    path: Path, settings: Settings, out_dir: Path, seen: dict[str, str], extract: bool
+) -> DocumentOutcome:
     t0 = time.perf_counter()
     try:
         doc = ingest_file(path, max_bytes=settings.max_file_bytes, ocr=settings.ocr)
@@ -102,10 +110,18 @@ def _ingest_one(path: Path, settings: Settings, out_dir: Path, seen: dict[str, s
     seg = segment(doc.clean_text)
     payload = segmented_document_json(doc, seg)
     write_text_atomic(out_dir / f"{doc.doc_id}.json", json.dumps(payload, ensure_ascii=False, indent=1))
+    mentions = 0
+    if extract:
+        from pipeline.extract import extract_document
+        from pipeline.standoff import write_brat
+
+        annotated = extract_document(doc)
+        write_brat(annotated, doc.source_text, settings.output_dir / "brat")
+        mentions = len(annotated.mentions)
     return DocumentOutcome(
         str(path), doc.doc_id, "ok", doc.sha256,
         sections=len(seg.sections), tables=len(seg.tables), sentences=len(seg.sentences),
-        seconds=time.perf_counter() - t0,
+        mentions=mentions, seconds=time.perf_counter() - t0,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -24,13 +24,13 @@ app.add_typer(gold_app, name="gold")
 console = Console(stderr=True)
 
 ConfigOpt = Annotated[
-    Optional[Path], typer.Option("--config", "-c", help="Settings file (default: ./config.yaml).")
+    Path | None, typer.Option("--config", "-c", help="Settings file (default: ./config.yaml).")
 ]
 OutOpt = Annotated[
-    Optional[Path], typer.Option("--out", "-o", help="Output folder (setting output_dir).")
+    Path | None, typer.Option("--out", "-o", help="Output folder (setting output_dir).")
 ]
 PathsArg = Annotated[
-    Optional[list[Path]],
+    list[Path] | None,
     typer.Argument(help="Files or folders to process (default: the inputs in config.yaml)."),
 ]
 
@@ -54,46 +54,78 @@ def _inputs(paths: list[Path] | None, settings: Settings) -> list[Path]:
     return present
 
 
+OcrOpt = Annotated[bool | None, typer.Option("--ocr/--no-ocr", help="OCR pages without text.")]
+MaxBytesOpt = Annotated[int | None, typer.Option(help="Refuse files larger than this.")]
+
+
+def _batch(paths: list[Path] | None, settings: Settings, *, extract: bool, title: str) -> None:
+    from pipeline.batch import ingest_batch
+
+    inputs = _inputs(paths, settings)
+    with _progress() as progress:
+        task = progress.add_task(title, total=None)
+        summary = ingest_batch(
+            inputs,
+            settings,
+            extract=extract,
+            on_start=lambda n: progress.update(task, total=n),
+            on_done=lambda o: progress.advance(task),
+        )
+    table = Table(title="Documents")
+    columns = ["document", "status", "sections", "tables", "sentences"]
+    columns += ["mentions"] if extract else []
+    for col in columns:
+        table.add_column(col)
+    for o in summary.outcomes:
+        row = [o.doc_id or o.path, o.status, str(o.sections), str(o.tables), str(o.sentences)]
+        table.add_row(*(row + ([str(o.mentions)] if extract else [])))
+    console.print(table)
+    for o in summary.outcomes:
+        if o.status != "ok":
+            console.print(f"[red]{o.status}:[/red] {o.message}")
+    mentions = sum(o.mentions for o in summary.outcomes)
+    where = settings.output_dir / ("brat" if extract else "documents")
+    console.print(
+        f"{len(summary.ok)} documents, {mentions} mentions, {len(summary.failed)} failed, "
+        f"{summary.seconds:.1f} s; outputs in {where} (log: {settings.output_dir / 'ingest_log.jsonl'})"
+    )
+    if summary.failed:
+        raise typer.Exit(1)
+
+
 @app.command()
 def ingest(
     paths: PathsArg = None,
     out: OutOpt = None,
     config: ConfigOpt = None,
-    ocr: Annotated[Optional[bool], typer.Option("--ocr/--no-ocr", help="OCR pages without text.")] = None,
-    max_file_bytes: Annotated[Optional[int], typer.Option(help="Refuse larger files.")] = None,
+    ocr: OcrOpt = None,
+    max_file_bytes: MaxBytesOpt = None,
 ) -> None:
     """Read .txt, .md, .pdf and JATS .xml files, clean and segment them.
 
     Writes OUT/documents/<doc_id>.json (sections, tables with rows, sentences, all in source
     offsets) and OUT/ingest_log.jsonl (one line per file). Exit code 1 if any file failed.
     """
-    from pipeline.batch import ingest_batch
-
     settings = _settings(config, output_dir=out, ocr=ocr, max_file_bytes=max_file_bytes)
-    inputs = _inputs(paths, settings)
-    with _progress() as progress:
-        task = progress.add_task("ingest", total=None)
-        summary = ingest_batch(
-            inputs,
-            settings,
-            on_start=lambda n: progress.update(task, total=n),
-            on_done=lambda o: progress.advance(task),
-        )
-    table = Table(title="Ingested documents")
-    for col in ("document", "status", "sections", "tables", "sentences"):
-        table.add_column(col)
-    for o in summary.outcomes:
-        table.add_row(o.doc_id or o.path, o.status, str(o.sections), str(o.tables), str(o.sentences))
-    console.print(table)
-    for o in summary.outcomes:
-        if o.status != "ok":
-            console.print(f"[red]{o.status}:[/red] {o.message}")
-    console.print(
-        f"{len(summary.ok)} documents ingested, {len(summary.failed)} failed in "
-        f"{summary.seconds:.1f} s; outputs in {settings.output_dir / 'documents'}"
-    )
-    if summary.failed:
-        raise typer.Exit(1)
+    _batch(paths, settings, extract=False, title="ingest")
+
+
+@app.command()
+def extract(
+    paths: PathsArg = None,
+    out: OutOpt = None,
+    config: ConfigOpt = None,
+    ocr: OcrOpt = None,
+    max_file_bytes: MaxBytesOpt = None,
+) -> None:
+    """Ingest and find every mention (drugs, doses, scores, labs, timepoints, patients,
+    responses, adverse events) with its normalised attributes, patient and relations.
+
+    Writes OUT/brat/<doc_id>.ann with the .txt beside it (the gold's format) and
+    OUT/documents/<doc_id>.json. Exit code 1 if any file failed.
+    """
+    settings = _settings(config, output_dir=out, ocr=ocr, max_file_bytes=max_file_bytes)
+    _batch(paths, settings, extract=True, title="extract")
 
 
 @app.command()
@@ -101,19 +133,20 @@ def run(
     paths: PathsArg = None,
     out: OutOpt = None,
     config: ConfigOpt = None,
-    ocr: Annotated[Optional[bool], typer.Option("--ocr/--no-ocr", help="OCR pages without text.")] = None,
-    max_file_bytes: Annotated[Optional[int], typer.Option(help="Refuse larger files.")] = None,
+    ocr: OcrOpt = None,
+    max_file_bytes: MaxBytesOpt = None,
 ) -> None:
     """The whole job on PATHS (default: the inputs in config.yaml): every stage, into OUT."""
-    ingest(paths=paths, out=out, config=config, ocr=ocr, max_file_bytes=max_file_bytes)
+    settings = _settings(config, output_dir=out, ocr=ocr, max_file_bytes=max_file_bytes)
+    _batch(paths, settings, extract=True, title="run")
 
 
 @gold_app.command("compile")
 def gold_compile(
     config: ConfigOpt = None,
-    source_dir: Annotated[Optional[Path], typer.Option(help="Gold sources: <doc_id>/*.yaml.")] = None,
-    text_dir: Annotated[Optional[Path], typer.Option(help="Texts the offsets refer to.")] = None,
-    out: Annotated[Optional[Path], typer.Option(help="Where <doc_id>.ann and MANIFEST go.")] = None,
+    source_dir: Annotated[Path | None, typer.Option(help="Gold sources: <doc_id>/*.yaml.")] = None,
+    text_dir: Annotated[Path | None, typer.Option(help="Texts the offsets refer to.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Where <doc_id>.ann and MANIFEST go.")] = None,
 ) -> None:
     """Compile the quoted gold sources to brat standoff, checking every quote against its text."""
     from pipeline.scoring.gold import compile_gold
@@ -135,9 +168,9 @@ def gold_compile(
 @app.command()
 def score(
     config: ConfigOpt = None,
-    gold: Annotated[Optional[Path], typer.Option(help="Gold folder with <doc_id>.ann.")] = None,
-    pred: Annotated[Optional[Path], typer.Option(help="Predictions: <doc_id>.ann and .txt.")] = None,
-    text_dir: Annotated[Optional[Path], typer.Option(help="Texts the gold refers to.")] = None,
+    gold: Annotated[Path | None, typer.Option(help="Gold folder with <doc_id>.ann.")] = None,
+    pred: Annotated[Path | None, typer.Option(help="Predictions: <doc_id>.ann and .txt.")] = None,
+    text_dir: Annotated[Path | None, typer.Option(help="Texts the gold refers to.")] = None,
     out: OutOpt = None,
 ) -> None:
     """Score predictions against gold: strict and lenient P/R/F1 per label, attributes,
@@ -182,7 +215,7 @@ def gold_agreement(
     agreement_dir: Annotated[Path, typer.Option(help="<doc_id>/<annotator>/*.yaml")] = Path(
         "annotations/agreement"
     ),
-    text_dir: Annotated[Optional[Path], typer.Option(help="Texts the offsets refer to.")] = None,
+    text_dir: Annotated[Path | None, typer.Option(help="Texts the offsets refer to.")] = None,
     out: Annotated[Path, typer.Option(help="Markdown report.")] = Path("annotations/AGREEMENT.md"),
 ) -> None:
     """Pairwise agreement (F1 per label, attributes, relations) of two independent annotations."""

@@ -26,7 +26,12 @@ def resolve_overlaps(found: list[Found]) -> list[Found]:
     return sorted(out, key=lambda f: (f.start, f.end, f.label))
 
 
-def find_mentions(text: str, seg: Segmentation | None = None) -> tuple[list[Found], list[tuple[str, Found, Found]], Segmentation]:
+Links = list[tuple[str, Found, Found]]
+
+
+def find_mentions(
+    text: str, seg: Segmentation | None = None
+) -> tuple[list[Found], Links, Segmentation]:
     """Run every finder on a clean text, then attribute patients and phases, then link."""
     from pipeline.nlp import build_nlp
 

@@ -11,7 +11,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 
-from pipeline.attribution.rules import attribution_rules
+from pipeline.attribution.rules import AttributionRules, attribution_rules
 from pipeline.extractors.found import Found
 from pipeline.segment.model import Segmentation, Table
 
@@ -51,7 +51,16 @@ def attribute_patients(found: list[Found], text: str, seg: Segmentation) -> list
     return out
 
 
-def _patient_of(f, text, seg, shape, sentences, starts, numbered, rules) -> str:  # type: ignore[no-untyped-def]
+def _patient_of(
+    f: Found,
+    text: str,
+    seg: Segmentation,
+    shape: DocumentShape,
+    sentences: list[tuple[int, int]],
+    starts: list[int],
+    numbered: list[Found],
+    rules: AttributionRules,
+) -> str:
     if f.label == "PATIENT" and f.attrs.get("id"):
         return str(f.attrs["id"])
     table = _table_at(seg.tables, f.start)

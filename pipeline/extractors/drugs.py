@@ -151,10 +151,14 @@ class DrugFinder:
         entry = self.by_norm.get(norm)
         out = []
         for token in doc:
-            if token.text in ("GC", "GCs") and DOSED_CLASS.match(doc.text, token.idx + len(token.text)):
-                if entry is not None and not _overlaps(token.idx, token.idx + len(token), taken):
-                    out.append(_drug_found(token.idx, token.idx + len(token), entry, "dosed_class"))
-                    taken.append((token.idx, token.idx + len(token)))
+            if (
+                token.text in ("GC", "GCs")
+                and DOSED_CLASS.match(doc.text, token.idx + len(token.text))
+                and entry is not None
+                and not _overlaps(token.idx, token.idx + len(token), taken)
+            ):
+                out.append(_drug_found(token.idx, token.idx + len(token), entry, "dosed_class"))
+                taken.append((token.idx, token.idx + len(token)))
         return out
 
 

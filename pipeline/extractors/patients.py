@@ -72,7 +72,7 @@ def find_patients(text: str, tables: list[Table] | None = None) -> list[Found]:
 
 def _continuations(text: str, pos: int) -> list[Found]:
     cont = next(p for p in patient_patterns() if p.name == "list_continuation")
-    out = []
+    out: list[Found] = []
     while True:
         m = cont.regex.match(text, pos)
         if not m:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipeline.segment.model import Section, Segmentation, Sentence, Table, TableRow
 from pipeline.segment.sections import (
+    SectionRules,
     find_sections,
     heading_kind,
     paragraphs,
@@ -27,7 +28,7 @@ def segment(text: str) -> Segmentation:
         sentences.extend(Sentence(r.start, r.end, "table_row") for r in t.rows)
     lines = split_lines(text)
     for para in split_at_headings(paragraphs(lines), _rules()):
-        pstart, pend = para[0].start, para[-1].end
+        pstart = para[0].start
         if any(a <= pstart < b for a, b in table_spans):
             continue
         body = [line for line in para if (line.start, line.end) not in furniture_set]
@@ -50,7 +51,7 @@ def segment(text: str) -> Segmentation:
     return Segmentation(sections, tables, sentences, furniture)
 
 
-def _rules():  # type: ignore[no-untyped-def]
+def _rules() -> SectionRules:
     from pipeline.segment.sections import default_section_rules
 
     return default_section_rules()

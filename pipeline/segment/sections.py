@@ -175,7 +175,9 @@ def is_abbreviation_paragraph(para: list[Line]) -> bool:
     return len(para) == 1 and len(text.split()) <= 8 and not text.endswith(".")
 
 
-def find_sections(text: str, rules: SectionRules | None = None) -> tuple[list[Section], list[Table], list[tuple[int, int]]]:
+def find_sections(
+    text: str, rules: SectionRules | None = None
+) -> tuple[list[Section], list[Table], list[tuple[int, int]]]:
     """Sections (covering the whole text), tables, and furniture line spans."""
     rules = rules or default_section_rules()
     lines = split_lines(text)
@@ -220,7 +222,8 @@ def find_sections(text: str, rules: SectionRules | None = None) -> tuple[list[Se
                 (kind, title, case_id), start, resume = resume, first.start, None
         if case_m:
             close(first.start)
-            kind, title, case_id, start = "case", stripped.replace("**", "").lstrip("# "), case_m["id"], first.start
+            kind, title = "case", stripped.replace("**", "").lstrip("# ")
+            case_id, start = case_m["id"], first.start
             body_started, resume = True, None
         elif is_caption(stripped, rules.table_caption) or _starts_cellular_table(para):
             table, consumed, leftover = read_table(paras, i, rules.table_footnote, rules.table_caption)
@@ -245,7 +248,7 @@ def find_sections(text: str, rules: SectionRules | None = None) -> tuple[list[Se
             i = end_para + 1
             start = paras[i][0].start if i < len(paras) else len(text)
             continue
-        elif heading and len(para) == 1 or heading and heading[0] in rules.body_kinds:
+        elif (heading and len(para) == 1) or (heading and heading[0] in rules.body_kinds):
             assert heading is not None
             close(first.start)
             new_kind, new_title = heading
@@ -269,7 +272,7 @@ def find_sections(text: str, rules: SectionRules | None = None) -> tuple[list[Se
 def _starts_cellular_table(para: list[Line]) -> bool:
     """A Markdown (``| a | b |``) or tab-separated table that starts this paragraph."""
     first = para[0].text
-    return first.lstrip().startswith("|") and first.count("|") >= 3 or first.count("\t") >= 1
+    return (first.lstrip().startswith("|") and first.count("|") >= 3) or first.count("\t") >= 1
 
 
 def _merge_empty(sections: list[Section]) -> list[Section]:

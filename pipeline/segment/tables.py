@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Protocol
 
 from pipeline.segment.model import Table, TableRow
@@ -12,16 +13,23 @@ PROSE_PARAGRAPH = re.compile(r"^[A-Z][a-z]+(?: [a-z]+){5,}.*[.]$", re.S)
 
 
 class LineLike(Protocol):
-    start: int
-    end: int
-    text: str
+    """A line of text with its offsets (``pipeline.segment.sections.Line``)."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+    @property
+    def text(self) -> str: ...
 
     @property
     def stripped(self) -> str: ...
 
 
 def read_table(
-    paras: list[list[LineLike]], i: int, footnote: re.Pattern[str], caption: re.Pattern[str]
+    paras: Sequence[Sequence[LineLike]], i: int, footnote: re.Pattern[str], caption: re.Pattern[str]
 ) -> tuple[Table, int, list[LineLike]]:
     """Read the table starting at paragraph ``i``.
 
@@ -49,18 +57,24 @@ def read_table(
     body = lines[1:] if has_caption else lines
     caption_text = first.stripped.replace("**", "") if has_caption else ""
     bare_caption = has_caption and len(caption_text.split()) <= 2  # "Table1" with its title below
-    if bare_caption and body and not _is_cellular(body[0].text) and not ROW_NUMBER.match(body[0].text):
+    if (
+        bare_caption
+        and body
+        and not _is_cellular(body[0].text)
+        and not ROW_NUMBER.match(body[0].text)
+        and len(body[0].text.split()) <= 20
+        and not re.search(r"\d", body[0].text[:3])
+    ):
         # a caption continued on the next paragraph ("Table1" then its title)
-        if len(body[0].text.split()) <= 20 and not re.search(r"\d", body[0].text[:3]):
-            caption_text += " " + body[0].stripped
-            body = body[1:]
+        caption_text += " " + body[0].stripped
+        body = body[1:]
     rows, header, flattened = _rows(body)
     end = foot[1] if foot else (lines[-1].end if lines else first.end)
     table = Table(first.start, end, caption_text, header, tuple(rows), foot, flattened)
     return table, j - i, leftover
 
 
-def _footnote(paras: list[list[LineLike]], j: int) -> tuple[list[LineLike], list[LineLike], int]:
+def _footnote(paras: Sequence[Sequence[LineLike]], j: int) -> tuple[list[LineLike], list[LineLike], int]:
     """The footnote's lines (up to the line that ends with a full stop, over at most three
     paragraphs), the lines after it in its last paragraph, and the paragraphs used."""
     lines: list[LineLike] = []
@@ -72,7 +86,7 @@ def _footnote(paras: list[list[LineLike]], j: int) -> tuple[list[LineLike], list
     return list(paras[j]), [], 1
 
 
-def _ends_table(para: list[LineLike], so_far: list[LineLike], has_caption: bool) -> bool:
+def _ends_table(para: Sequence[LineLike], so_far: list[LineLike], has_caption: bool) -> bool:
     text = " ".join(line.stripped for line in para)
     if any(_is_cellular(line.text) for line in so_far) and not any(
         _is_cellular(line.text) for line in para
@@ -132,9 +146,9 @@ def _rows(body: list[LineLike]) -> tuple[list[TableRow], tuple[int, int] | None,
             expected += 1
     if not starts:
         return [], (body[0].start, body[-1].end) if body else None, True
-    header = (body[0].start, body[starts[0][0] - 1].end) if starts[0][0] > 0 else None
+    flat_header = (body[0].start, body[starts[0][0] - 1].end) if starts[0][0] > 0 else None
     rows = []
     for n, (k, key) in enumerate(starts):
         last = starts[n + 1][0] - 1 if n + 1 < len(starts) else len(body) - 1
         rows.append(TableRow(body[k].start, body[last].end, key))
-    return rows, header, True
+    return rows, flat_header, True

@@ -72,7 +72,7 @@ def test_table_rows_footnotes_and_treatment_columns():
             "1 GC (15 mg qd), HCQ Alleviated GC (6.25 mg qd), HCQ\n"
             "2 MMF Unalleviated MMF\n\nTOF, tofacitinib; GC, glucocorticoid; HCQ, hydroxychloroquine.\n")
     seg = segment(text)
-    [table] = seg.tables
+    assert len(seg.tables) == 1
     alleviated = text.index("Alleviated")
     unalleviated = text.index("Unalleviated")
     found = [

@@ -55,7 +55,6 @@ def test_dosed_glucocorticoid_class_is_the_papers_steroid(finder):
 
 def test_paper_defined_abbreviation_becomes_the_drug(finder):
     text = "a new agent, zoledronate (ZLD), was given; ZLD was stopped."
-    nlp, _ = finder
     first, second = text.index("ZLD"), text.rindex("ZLD")
     out = found(finder, text, [("ZLD", first, first + 3, "zoledronate"),
                                ("ZLD", second, second + 3, "zoledronate")])

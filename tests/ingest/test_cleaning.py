@@ -37,7 +37,7 @@ def test_every_rule_has_examples_both_ways():
 
 
 def test_bad_rule_file_names_the_rule():
-    with pytest.raises(RuleError, match="rules.yaml: rule 1 \\(broken\\)"):
+    with pytest.raises(RuleError, match=r"rules\.yaml: rule 1 \(broken\)"):
         parse_rules({"rules": [{"name": "broken", "pattern": "(", "replace": ""}]}, "rules.yaml")
     with pytest.raises(RuleError, match="exactly one of"):
         parse_rules({"rules": [{"name": "x", "pattern": "a"}]}, "rules.yaml")
@@ -74,7 +74,7 @@ def test_source_paper_slips_are_repaired(paper_text):
 
 
 ALPHABET = st.sampled_from(
-    list("abc MF(0.5g)-\n\t$\\^{}%¢ﬁ−–") + ["MMEF", "MMF", "c¢SLE", "cSLE", "Casel", "Case 2",
+    [*"abc MF(0.5g)-\n\t$\\^{}%¢ﬁ−–", "MMEF", "MMF", "c¢SLE", "cSLE", "Casel", "Case 2",
      "mg g4w", "77.4%", "774%", "\\times", "$10^9/L$", "IFN-y", "-\n", "**"]
 )
 
