@@ -115,7 +115,15 @@ def _ingest_one(
         from pipeline.extract import extract_document
         from pipeline.standoff import write_brat
 
-        annotated = extract_document(doc)
+        try:
+            annotated = extract_document(doc)
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+            # a fault of the pipeline on this document: log it, keep the batch going
+            return DocumentOutcome(
+                str(path), doc.doc_id, "error", doc.sha256,
+                f"{path}: extraction failed ({type(exc).__name__}: {exc})",
+                seconds=time.perf_counter() - t0,
+            )
         write_brat(annotated, doc.source_text, settings.output_dir / "brat")
         mentions = len(annotated.mentions)
     return DocumentOutcome(

@@ -187,7 +187,11 @@ def score(
         console.print(f"[red]error:[/red] {p}")
     if problems:
         raise typer.Exit(2)
-    report = score_fn(gold_dir, pred or settings.output_dir / "brat", texts)
+    pred_dir = pred or settings.output_dir / "brat"
+    if not pred_dir.is_dir():
+        console.print(f"[red]error:[/red] {pred_dir}: no predictions; run `casemine extract` first")
+        raise typer.Exit(2)
+    report = score_fn(gold_dir, pred_dir, texts)
     json_path, md_path = write_score_report(report, settings.output_dir)
     typer.echo(report.to_markdown())
     console.print(f"written {json_path} and {md_path}")

@@ -100,7 +100,7 @@ def make_scores(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """SCORE: values of disease-activity and damage instruments."""
     from pipeline.extractors.scores import find_scores
 
-    return _text_family(lambda doc: find_scores(doc.text))
+    return _text_family(lambda doc: find_scores(doc.text, tables=_segmentation(doc).tables))
 
 
 @Language.factory("case_labs")
@@ -116,7 +116,7 @@ def make_timepoints(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """TIMEPOINT: dates, relative times and durations, normalised."""
     from pipeline.extractors.timepoints import find_timepoints
 
-    return _text_family(lambda doc: find_timepoints(doc.text))
+    return _text_family(lambda doc: find_timepoints(doc.text, _segmentation(doc)))
 
 
 @Language.factory("case_patients")

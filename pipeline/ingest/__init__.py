@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from fnmatch import fnmatch
 from collections.abc import Iterable, Iterator
+from fnmatch import fnmatch
 from pathlib import Path
 
 from pipeline.ingest.cleaning import clean_text

@@ -112,9 +112,7 @@ def _abstract(el: Element, w: _Writer) -> None:
 def _walk(el: Element, w: _Writer) -> None:
     for child in el:
         tag = _local(child.tag)
-        if tag == "title":
-            w.block(_inline_text(child))
-        elif tag == "p":
+        if tag == "title" or tag == "p":
             w.block(_inline_text(child))
         elif tag == "table-wrap":
             _table(child, w)

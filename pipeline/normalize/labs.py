@@ -1,0 +1,254 @@
+"""LAB normalisation: analyte names, numbers, units as UCUM, and conversion to canonical units.
+
+The analyte lexicon is ``pipeline/data/analytes.tsv`` (surface form -> analyte code, the
+analyte's canonical UCUM unit, a molar mass where mass and amount must be converted), validated
+on load with errors naming the file and line. Everything here is a pure function of its input.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+ANALYTES_RESOURCE = "analytes.tsv"
+ANALYTE_COLUMNS = ("surface", "analyte", "unit", "molar_mass", "match")
+_ANALYTE_CODE = re.compile(r"[a-z][a-z0-9_]*")
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
+
+
+class LexiconError(ValueError):
+    """A lexicon file that is malformed; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Analyte:
+    """An analyte code with its canonical UCUM unit ('' for qualitative-only analytes)."""
+
+    code: str
+    unit: str
+    molar_mass: float | None = None
+
+
+@dataclass(frozen=True)
+class AnalyteForm:
+    """One surface form of an analyte from the lexicon."""
+
+    surface: str
+    analyte: str
+    exact: bool
+    line: int
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A number with its unit as UCUM (``15.32`` ``10*9/L``)."""
+
+    value: float
+    unit: str
+
+
+def read_tsv(resource: str, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """Rows of ``pipeline/data/<resource>`` as (line number, record); ``#`` lines are comments."""
+    text = resources.files("pipeline.data").joinpath(resource).read_text(encoding="utf-8")
+    return parse_tsv(text, f"pipeline/data/{resource}", required)
+
+
+def parse_tsv(text: str, origin: str, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """A lexicon's text as (line number, record) rows; errors name ``origin`` and the line."""
+    rows = [(n, line) for n, line in enumerate(text.splitlines(), start=1)
+            if line.strip() and not line.startswith("#")]
+    if not rows:
+        raise LexiconError(f"{origin}: empty lexicon")
+    header = rows[0][1].split("\t")
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise LexiconError(f"{origin}:{rows[0][0]}: header lacks columns {missing}")
+    out = []
+    for n, line in rows[1:]:
+        values = next(csv.reader([line], delimiter="\t", quoting=csv.QUOTE_NONE))
+        if len(values) != len(header):
+            raise LexiconError(f"{origin}:{n}: expected {len(header)} columns, found {len(values)}")
+        record = dict(zip(header, (v.strip() for v in values), strict=True))
+        if record.get("match", "lower") not in ("exact", "lower"):
+            raise LexiconError(f"{origin}:{n}: match must be exact or lower, not {record['match']!r}")
+        out.append((n, record))
+    return out
+
+
+def check_unique_attrs(origin: str, rows: list[tuple[int, dict[str, str]]], key: str,
+                       attrs: tuple[str, ...]) -> None:
+    """Every row of one ``key`` value must carry the same ``attrs``; else name the line."""
+    seen: dict[str, tuple[int, tuple[str, ...]]] = {}
+    for n, rec in rows:
+        values = tuple(rec[a] for a in attrs)
+        first = seen.setdefault(rec[key], (n, values))
+        if first[1] != values:
+            raise LexiconError(f"{origin}:{n}: {rec[key]} has {attrs}={values}, "
+                               f"but line {first[0]} says {first[1]}")
+
+
+@cache
+def analyte_lexicon() -> tuple[tuple[AnalyteForm, ...], dict[str, Analyte]]:
+    """The analyte forms and the analytes they name, loaded and validated once."""
+    origin = f"pipeline/data/{ANALYTES_RESOURCE}"
+    return build_analytes(read_tsv(ANALYTES_RESOURCE, ANALYTE_COLUMNS), origin)
+
+
+def build_analytes(rows: list[tuple[int, dict[str, str]]], origin: str
+                   ) -> tuple[tuple[AnalyteForm, ...], dict[str, Analyte]]:
+    """Validate analyte lexicon rows: codes, unique forms, one UCUM unit per analyte."""
+    check_unique_attrs(origin, rows, "analyte", ("unit", "molar_mass"))
+    forms: list[AnalyteForm] = []
+    analytes: dict[str, Analyte] = {}
+    seen: dict[str, int] = {}
+    for n, rec in rows:
+        if not rec["surface"] or not _ANALYTE_CODE.fullmatch(rec["analyte"]):
+            raise LexiconError(f"{origin}:{n}: needs a surface and an analyte code like 'il6'")
+        exact = rec["match"] == "exact"
+        key = rec["surface"] if exact else rec["surface"].lower()
+        if key in seen:
+            raise LexiconError(f"{origin}:{n}: {rec['surface']!r} repeats line {seen[key]}")
+        seen[key] = n
+        if rec["unit"] and _pint_units(rec["unit"]) is None:
+            raise LexiconError(f"{origin}:{n}: unit {rec['unit']!r} is not a UCUM unit we read")
+        try:
+            mass = float(rec["molar_mass"]) if rec["molar_mass"] else None
+        except ValueError as exc:
+            raise LexiconError(f"{origin}:{n}: molar_mass {rec['molar_mass']!r}") from exc
+        forms.append(AnalyteForm(rec["surface"], rec["analyte"], exact, n))
+        analytes[rec["analyte"]] = Analyte(rec["analyte"], rec["unit"], mass)
+    return tuple(forms), analytes
+
+
+def surface_regex(surface: str, exact: bool) -> str:
+    """A regex for a lexicon surface form: spaces match white space, hyphens a line-broken hyphen."""
+    parts = []
+    for token in re.split(r"(\s+|-)", surface):
+        if not token:
+            continue
+        if token.isspace():
+            parts.append(r"\s+")
+        elif token == "-":
+            parts.append(r"-[ \t]?\n?")
+        else:
+            parts.append(re.escape(token))
+    body = "".join(parts)
+    return body if exact else f"(?i:{body})"
+
+
+def analyte_pattern() -> str:
+    """Alternation of every analyte surface form, longest first, delimited as whole words."""
+    forms = sorted(analyte_lexicon()[0], key=lambda f: -len(f.surface))
+    alternatives = "|".join(surface_regex(f.surface, f.exact) for f in forms)
+    return rf"(?<![\w-])(?:{alternatives})(?![\w-])"
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"-\s+", "-", re.sub(r"\s+", " ", text.strip()))
+
+
+def lookup_analyte(surface: str) -> str | None:
+    """The analyte code of a surface form (``"serum ferritin"`` is not one; ``"ferritin"`` is)."""
+    text = _squash(surface)
+    for form in analyte_lexicon()[0]:
+        if (form.surface == text) if form.exact else (form.surface.lower() == text.lower()):
+            return form.analyte
+    return None
+
+
+def analyte_unit(code: str) -> str | None:
+    """The canonical UCUM unit of an analyte, or None for an unknown or qualitative analyte."""
+    info = analyte_lexicon()[1].get(code)
+    return (info.unit or None) if info else None
+
+
+def parse_number(text: str) -> float | None:
+    """A number as written, thousands separators removed: ``"1,103.8"`` -> 1103.8."""
+    text = text.strip()
+    if not _NUMBER.fullmatch(text):
+        return None
+    return float(text.replace(",", ""))
+
+
+_UNIT_SPELLING: tuple[tuple[str, str], ...] = (
+    (r"^(?:[×xX*]\s*)?10\s*(?:\^|\*|\*\*)?\s*(\d{1,2})\s*/\s*[lL]$", r"10*\1/L"),
+    (r"^(?:[×xX*]\s*)?10\s*(?:\^|\*|\*\*)?\s*(\d{1,2})\s*/\s*[µμu][lL]$", r"10*\1/uL"),
+    (r"^(?:cells\s*)?/\s*(?:mm3|mm\^3|mm³|cu\s*mm)$", "/mm3"),
+    (r"^(?:cells\s*)?/\s*[µμu][lL]$", "/uL"),
+    (r"^mm\s*/\s*(?:h|hr|hour|1\s*h)$", "mm/h"),
+    (r"^(?:[kK]?IU|iu)\s*/\s*(m?)[lL]$", r"[iU]/\1L"),
+    (r"^(?:[kK]?U|u)\s*/\s*(m?)[lL]$", r"U/\1L"),
+    (r"^([munpfµμ]?)(g|mol)\s*/\s*([dm]?)[lL]$", r"\1\2/\3L"),
+    (r"^%$", "%"),
+)
+
+
+def parse_unit(text: str) -> str | None:
+    """A unit as written, in UCUM: ``"× 10^9/L"`` -> ``10*9/L``, ``"pg/ml"`` -> ``pg/mL``."""
+    raw = re.sub(r"\s+", " ", text.strip())
+    for pattern, replacement in _UNIT_SPELLING:
+        m = re.match(pattern, raw)
+        if m:
+            return m.expand(replacement).replace("µ", "u").replace("μ", "u")
+    return None
+
+
+def parse_measurement(text: str) -> Measurement | None:
+    """A value with its unit: ``"1,103.8 U/L"`` -> Measurement(1103.8, "U/L")."""
+    m = re.fullmatch(r"\s*(\d[\d,]*(?:\.\d+)?)\s*(\S.*?)\s*", text, flags=re.S)
+    if not m:
+        return None
+    value, unit = parse_number(m.group(1)), parse_unit(m.group(2))
+    return Measurement(value, unit) if value is not None and unit is not None else None
+
+
+@cache
+def _registry() -> Any:
+    import pint  # imported here: nothing heavy at import time
+
+    ureg: Any = pint.UnitRegistry()
+    ureg.define("international_unit = [international_unit] = IU")
+    return ureg
+
+
+def _pint_units(ucum: str) -> str | None:
+    """A UCUM unit as a pint expression, or None for one we do not read."""
+    expr = re.sub(r"^10\*(\d+)/", r"1e\1/", ucum)
+    expr = expr.replace("[iU]", "IU").replace("%", "percent")
+    expr = re.sub(r"^/", "1/", expr).replace("mm3", "mm**3")
+    try:
+        _registry()(expr)
+    except Exception:
+        return None
+    return expr
+
+
+def to_canonical(analyte: str, value: float, unit: str) -> tuple[float, str] | None:
+    """``value unit`` in the analyte's canonical unit, or None when it cannot be converted.
+
+    Mass and amount of substance convert through the lexicon's molar mass; a misprinted unit
+    (ferritin in ``U/L``) or an unknown analyte gives None. Results are rounded to 6 places.
+    """
+    info = analyte_lexicon()[1].get(analyte)
+    source, target = _pint_units(unit), info.unit if info else ""
+    if info is None or not target or source is None:
+        return None
+    ureg = _registry()
+    quantity, scale = value * ureg(source), ureg(_pint_units(target))
+    try:
+        if info.molar_mass is not None:
+            with ureg.context("chemistry", mw=info.molar_mass * ureg("g/mol")):
+                converted = quantity.to(scale.units)
+        else:
+            converted = quantity.to(scale.units)
+    except Exception:
+        return None
+    magnitude = float(converted.magnitude) / float(scale.magnitude)
+    if not math.isfinite(magnitude):
+        return None
+    return round(magnitude, 6), target

@@ -1,0 +1,236 @@
+"""DOSE finder: the patterns' own examples, spans in sentences, parentheses and flattened tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extractors.doses import (
+    PatternError,
+    dose_patterns,
+    example_failures,
+    find_doses,
+    parse_patterns,
+)
+from pipeline.normalize.doses import parse_frequency, parse_route
+
+PATTERNS = dose_patterns()
+EXAMPLES = [(name, text, span) for name, p in PATTERNS.items() for text, span in p.match_examples]
+NO_MATCH = [(name, text) for name, p in PATTERNS.items() for text in p.no_match_examples]
+
+
+def spans(text: str) -> list[str]:
+    return [text[f.start:f.end] for f in find_doses(text)]
+
+
+def attrs_of(text: str) -> list[tuple[str, dict[str, str]]]:
+    return [(text[f.start:f.end], f.attrs) for f in find_doses(text)]
+
+
+@pytest.mark.parametrize(("name", "text", "span"), EXAMPLES,
+                         ids=[f"{n}:{t[:25]!r}" for n, t, _ in EXAMPLES])
+def test_doses_pattern_match_examples(name: str, text: str, span: str | None) -> None:
+    regex = PATTERNS[name].regex
+    if span is None:
+        assert regex.fullmatch(text), f"{name} should match all of {text!r}"
+    else:
+        found = regex.search(text)
+        assert found is not None and found.group(0) == span
+
+
+@pytest.mark.parametrize(("name", "text"), NO_MATCH, ids=[f"{n}:{t[:25]!r}" for n, t in NO_MATCH])
+def test_doses_pattern_no_match_examples(name: str, text: str) -> None:
+    assert PATTERNS[name].regex.search(text) is None
+
+
+def test_doses_every_pattern_passes_its_examples() -> None:
+    assert {name: example_failures(p) for name, p in PATTERNS.items() if example_failures(p)} == {}
+
+
+@pytest.mark.parametrize("text", [t for t, _ in PATTERNS["frequency"].match_examples])
+def test_doses_normaliser_reads_every_frequency_example(text: str) -> None:
+    assert parse_frequency(text) is not None
+
+
+@pytest.mark.parametrize("text", [t for t, _ in PATTERNS["route"].match_examples])
+def test_doses_normaliser_reads_every_route_example(text: str) -> None:
+    assert parse_route(text) is not None
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"patterns": [{"name": "x", "regex": "(", "examples": {"match": ["a"]}}]},
+     r"doses\.yaml: pattern 1 \(x\): bad regex"),
+    ({"patterns": [{"name": "x", "regex": "a", "examples": {"match": ["b"]}}]},
+     r"doses\.yaml: pattern 1 \(x\): does not match the whole of 'b'"),
+    ({"patterns": [{"name": "x", "regex": "a", "examples": {"match": ["a"], "no_match": ["ba"]}}]},
+     r"pattern 1 \(x\): matches 'a' in no_match example 'ba'"),
+    ({"patterns": [{"name": "x", "regex": "<<y>>", "examples": {"match": ["a"]}}]},
+     r"pattern 1 \(x\): <<y>> is not an earlier pattern"),
+    ({"patterns": [{"name": "x", "regex": "a"}]}, r"pattern 1 \(x\): needs examples\.match"),
+    ({"patterns": [{"regex": "a"}]}, r"pattern 1 \(\?\): needs 'name' and 'regex'"),
+    ({"patterns": [{"name": "x", "regex": "a", "examples": {"match": ["a"]}}]},
+     r"doses\.yaml: missing patterns dose"),
+    ([], r"doses\.yaml: expected a mapping"),
+])
+def test_doses_bad_pattern_file_names_file_and_pattern(data: object, message: str) -> None:
+    with pytest.raises(PatternError, match=message):
+        parse_patterns(data, "pipeline/data/patterns/doses.yaml")
+
+
+# ---- spans: short phrases quoted from the papers ------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("prednisone (15 mg qd), HCQ (100 mg bid), Cys A", ["15 mg qd", "100 mg bid"]),
+    ("belimumab (480 mg q4w IV).", ["480 mg q4w IV"]),
+    ("belimumab (600 mg g4w IV).", ["600 mg g4w IV"]),
+    ("telitacicept (80 mg qw SQ), height", ["80 mg qw SQ"]),
+    ("MMF (morning: 0.5 g, evening: 0.25 g).", ["morning: 0.5 g, evening: 0.25 g"]),
+    ("Cys A\n(morning: 50 mg, evening: 25 mg), belimumab", ["morning: 50 mg, evening: 25 mg"]),
+    ("MMF (morning: 0.5 g,\n\nevening: 0.25 g)", ["morning: 0.5 g,\n\nevening: 0.25 g"]),
+    ("Tofacitinib dosage: 5 mg bid.", ["5 mg bid"]),
+    ("prednisone dosage reduced (12.5 mg\nqd), belimumab", ["12.5 mg\nqd"]),
+    ("added tacrolimus (1\nmg bid).", ["1\nmg bid"]),
+    ("prednisone dosage\nbelow 5 mg/day.", ["5 mg/day"]),
+    ("(case 1:\n15 mg/day to 6.25 mg/day, case 2:", ["15 mg/day", "6.25 mg/day"]),
+    ("reduced to 10 mg once a day, he", ["10 mg once a day"]),
+    ("Prednisone\n0.3 mg/(kg/day). However", ["0.3 mg/(kg/day)"]),
+    ("are 5 (3.75-10) mg and 5 (5-7.5) mg\ntwice a day, respectively.",
+     ["5 (3.75-10) mg", "5 (5-7.5) mg\ntwice a day"]),
+    ("is 5 and 10 mg twice a day, respectively.", ["5 and 10 mg twice a day"]),
+    ("varies from 5 to 25mg\ntwice daily.", ["5 to 25mg\ntwice daily"]),
+    ("tofacitinib 5 mg twice a day, ruxolitinib\n1 mg/kg/day or 30 mg/day, and baricitinib "
+     "8 mg/day (9, 10, 16).", ["5 mg twice a day", "1 mg/kg/day", "30 mg/day", "8 mg/day"]),
+    ("suspension (3 ml/3 times/day, orally), dexamethasone injection (3 mg, intramuscularly, "
+     "once), traditional", ["3 ml/3 times/day, orally", "3 mg, intramuscularly, once"]),
+    ("etanercept (12.5 mg, subcutaneously, twice), but", ["12.5 mg, subcutaneously, twice"]),
+    ("TCZ (8\n\nmg/kg/2 weeks, IV), ibuprofen suspension (4 ml/three times/day, orally), and "
+     "methotrexate (7.5 mg/week, orally).",
+     ["8\n\nmg/kg/2 weeks, IV", "4 ml/three times/day, orally", "7.5 mg/week, orally"]),
+    ("tofacitinib (2.5 mg/twice/day) to replace", ["2.5 mg/twice/day"]),
+])
+def test_doses_spans_in_papers(text: str, expected: list[str]) -> None:
+    assert spans(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "CRP: 127 mg/L", "a platelet count of 14.1 mg/L", "albumin 26 g/L", "hemoglobin 146.00 g/L",
+    "from 22,738 to 1,397 ng/ml", "(height 110 cm, weight 20 kg)", "gradually reduced to 42%",
+    "after six infusions of TCZ", "high-dose glucocorticoids", "one intravenous dose",
+    "2% tofacitinib ointment", "IL-6: 39.29 pg/ml", "ESR: 50 mm/h", "SLEDAI-2K score: 4",
+])
+def test_doses_not_doses(text: str) -> None:
+    assert find_doses(text) == []
+
+
+# ---- spans and attributes: invented phrases ----------------------------------------------------
+
+def test_doses_attributes_follow_guidelines() -> None:
+    text = "He took aspirin 100 mg po qd and MMF 0.5 g bid; IVIG 2 g/kg was given."
+    assert attrs_of(text) == [
+        ("100 mg po qd", {"amount": "100", "unit": "mg", "freq": "qd", "per_day": "1",
+                          "route": "oral", "daily_mg": "100"}),
+        ("0.5 g bid", {"amount": "0.5", "unit": "g", "freq": "bid", "per_day": "2",
+                       "daily_mg": "1000"}),
+        ("2 g/kg", {"amount": "2", "unit": "g", "per_kg": "true"}),
+    ]
+    assert all(f.label == "DOSE" and "patient" not in f.attrs for f in find_doses(text))
+
+
+def test_doses_coordinated_doses_share_the_frequency_but_not_daily_mg() -> None:
+    text = "The median doses were 5 (3.75-10) mg and 5 (5-7.5) mg twice a day, respectively."
+    first, second = find_doses(text)
+    assert first.attrs == {"amount": "5", "amount_low": "3.75", "amount_high": "10",
+                           "unit": "mg", "freq": "bid", "per_day": "2", "stat": "median"}
+    assert second.attrs["daily_mg"] == "10" and second.attrs["stat"] == "median"
+
+
+def test_doses_stat_from_the_sentence() -> None:
+    text = "The mean dose of anakinra was 2 mg/kg/day. Patient 2 received 4 mg/kg/day."
+    assert [f.attrs.get("stat") for f in find_doses(text)] == ["mean", None]
+
+
+def test_doses_change_is_not_a_range() -> None:
+    assert spans("Prednisone was tapered from 20 to 10 mg/day over 2 months.") == ["10 mg/day"]
+    assert attrs_of("doses between 5 and 10 mg daily")[0][1] == {
+        "amount_low": "5", "amount_high": "10", "unit": "mg", "freq": "qd", "per_day": "1"}
+    assert spans("the dose was reduced by 5 mg every 2 weeks") == []
+
+
+def test_doses_count_needs_to_close_the_expression() -> None:
+    assert spans("dexamethasone 5 mg, once the fever settled") == ["5 mg"]
+    assert spans("etanercept (0.4 mg/kg, subcutaneously, twice)") == [
+        "0.4 mg/kg, subcutaneously, twice"]
+
+
+def test_doses_measurements_are_not_doses() -> None:
+    text = ("birth weight of 2,500 g; proteinuria decreased to 0.5 g/day; haemoglobin 9.8 g per "
+            "dL; infusion at 5 μg/kg/min; 20 mg/mL solution; prednisone 10 mg/day")
+    assert spans(text) == ["10 mg/day"]
+
+
+def test_doses_weight_is_not_a_dose_unless_dosed_by_it() -> None:
+    assert spans("birth weight of 2,500 g") == []
+    assert spans("dosed by weight: 8 mg/kg every 2 weeks") == ["8 mg/kg every 2 weeks"]
+
+
+def test_doses_split_written_amount_first() -> None:
+    assert attrs_of("ruxolitinib (5 mg in the morning and 2.5 mg in the evening)") == [
+        ("5 mg in the morning and 2.5 mg in the evening",
+         {"amount": "5+2.5", "unit": "mg", "freq": "split", "per_day": "2", "daily_mg": "7.5"})]
+
+
+# ---- flattened tables: a parenthesised dose cut at a column break ------------------------------
+
+FLAT_TABLE = (
+    "1 CS (20 mg qd), AZA (50 4 12 Ongoing Improved CS (10 mg qd), AZA (50 mg 3 None\n"
+    "mg qd), MMF (0.5 g bid) bid), MMF (1 g bid)\n"
+    "\n"
+    "2 CS (15 mg qd), MMF (morning: 0.75 g, 1 6 Ongoing Improved MMF (morning: 1 g, evening: kept\n"
+    "evening: 0.5 g) 0.5 g)\n"
+)
+QD, BID = {"freq": "qd", "per_day": "1"}, {"freq": "bid", "per_day": "2"}
+SPLIT = {"freq": "split", "per_day": "2"}
+
+
+def test_doses_flattened_table_rejoins_cut_doses() -> None:
+    assert attrs_of(FLAT_TABLE) == [
+        ("20 mg qd", {"amount": "20", "unit": "mg", **QD, "daily_mg": "20"}),
+        ("50", {"amount": "50", "unit": "mg", **QD, "daily_mg": "50"}),
+        ("10 mg qd", {"amount": "10", "unit": "mg", **QD, "daily_mg": "10"}),
+        ("50 mg", {"amount": "50", "unit": "mg", **BID, "daily_mg": "100"}),
+        ("0.5 g bid", {"amount": "0.5", "unit": "g", **BID, "daily_mg": "1000"}),
+        ("1 g bid", {"amount": "1", "unit": "g", **BID, "daily_mg": "2000"}),
+        ("15 mg qd", {"amount": "15", "unit": "mg", **QD, "daily_mg": "15"}),
+        ("morning: 0.75 g", {"amount": "0.75+0.5", "unit": "g", **SPLIT, "daily_mg": "1250"}),
+        ("morning: 1 g", {"amount": "1+0.5", "unit": "g", **SPLIT, "daily_mg": "1500"}),
+    ]
+
+
+def test_doses_flattened_table_unpaired_head() -> None:
+    # a bare amount whose unit never turns up is not a dose; an amount with its unit stays one
+    text = "2 CS (15 4 9 Stopped CS (5 mg | 2 None\n(0.5 g bid) 7 Flare\n"
+    assert attrs_of(text) == [
+        ("5 mg", {"amount": "5", "unit": "mg"}),
+        ("0.5 g bid", {"amount": "0.5", "unit": "g", "freq": "bid", "per_day": "2",
+                       "daily_mg": "1000"}),
+    ]
+
+
+def test_doses_flattened_table_fictional_example() -> None:
+    text = ("3 M 7.5 25 0.3 mg/kg/day 9,450 1,120 12.4 0.0 MP, CsA, Complete\n"
+            "(5 mg morning, anakinra remission\n2.5 mg evening)\n")
+    assert attrs_of(text) == [
+        ("0.3 mg/kg/day", {"amount": "0.3", "unit": "mg", "per_kg": "true", "freq": "qd",
+                           "per_day": "1"}),
+        ("5 mg morning", {"amount": "5+2.5", "unit": "mg", "freq": "split", "per_day": "2",
+                          "daily_mg": "7.5"}),
+    ]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("prednisone (20 mg for 2 weeks, then\n10 mg for a week) was given", ["20 mg", "10 mg"]),
+    ("prednisone (20 at admission, tapered\nto 5 mg qd) was given", ["5 mg qd"]),
+    ("In this group (100 of them girls\ngiven 5 mg bid) none", ["5 mg bid"]),
+])
+def test_doses_prose_wrapped_parenthesis_is_not_a_table_cut(text: str, expected: list[str]) -> None:
+    assert spans(text) == expected
+    assert all(f.rule != "table_continuation" for f in find_doses(text))
