@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipeline.attribution.patients import attribute_patients
 from pipeline.attribution.phases import attribute_phases
-from pipeline.attribution.relations import link_relations
+from pipeline.attribution.relations import link_relations, with_measurement_times
 from pipeline.extractors.found import Found
 from pipeline.ingest.document import SourceDocument
 from pipeline.segment import Segmentation, segment
@@ -45,7 +45,8 @@ def find_mentions(
     found = resolve_overlaps([f for f in doc._.found if f.end > f.start])
     found = attribute_patients(found, text, seg)
     found = attribute_phases(found, text, seg)
-    return found, link_relations(found, text, seg), seg
+    found, links = with_measurement_times(found, link_relations(found, text, seg))
+    return found, links, seg
 
 
 def extract_document(doc: SourceDocument) -> Annotated:

@@ -78,11 +78,14 @@ def _patient_of(
     i = bisect_right(starts, f.start) - 1
     sent = sentences[i] if i >= 0 else (0, len(text))
     sentence = text[sent[0]:sent[1]]
-    in_sentence = {p.attrs["id"] for p in numbered if sent[0] <= p.start < sent[1]}
-    if len(in_sentence) == 1 and not shape.single_case:
-        return next(iter(in_sentence))
-    if len(in_sentence) > 1:
-        return "cohort"
+    in_sentence = [p for p in numbered if sent[0] <= p.start < sent[1]]
+    ids = {p.attrs["id"] for p in in_sentence}
+    if len(ids) == 1 and not shape.single_case:
+        return next(iter(ids))
+    if len(ids) > 1:
+        # an enumeration with labels, "case 1: 15 mg/day ..., case 2: 25 mg/day": the label before
+        labelled = [p for p in in_sentence if p.end <= f.start and text[p.end:p.end + 1] == ":"]
+        return labelled[-1].attrs["id"] if labelled else "cohort"
     if i > 0 and PRONOUN.search(sentence) and not shape.single_case:
         # the story of one patient goes on in "he"/"she" sentences of the same paragraph
         for k in range(i - 1, max(-1, i - 1 - CONTINUATION_SENTENCES), -1):
@@ -94,14 +97,24 @@ def _patient_of(
                 return next(iter(before))
             if before or not PRONOUN.search(text[prev[0]:prev[1]]):
                 break
-    if kind in rules.other_sections:
-        return "other"
     cites = any(p.search(sentence) for p in rules.citation)
     own = any(p.search(sentence) for p in rules.own)
     study = "1" if shape.single_case else "cohort"
+    if shape.single_case and f.label == "PATIENT" and f.rule == "definite" and not cites:
+        return "1"
+    if kind == "keywords":
+        return study if shape.single_case else "other"
+    if kind == "introduction" and own and not cites:
+        return study
+    if kind in rules.other_sections:
+        return "other"
     if kind in ("discussion", "conclusion"):
         return study if own and not cites else "other"
     if cites and not own:
+        return "other"
+    if kind == "abstract" and section is not None and section.title.lower() in rules.background_parts:
+        return study if own else "other"
+    if kind == "methods" and any(p.search(sentence) for p in rules.definition):
         return "other"
     if kind == "methods" and not own:
         return "other" if f.label in ("RESPONSE", "DOSE", "LAB", "SCORE") else study

@@ -10,11 +10,12 @@ from pipeline.extractors.found import Found
 from pipeline.segment.model import Segmentation
 
 DOSE_REACH = 60
+DOSE_OF_DRUG = re.compile(r"\b(?:doses?|dosing|dosage)\s+(?:of|for)\s+$", re.I)
 # what may stand between a drug and its dose: "prednisone (", "ibuprofen suspension (",
 # "Tofacitinib dosage: ", "tofacitinib ", "Prednisone "
 BETWEEN_DRUG_AND_DOSE = re.compile(
-    r"^[\s(]*(?:(?:suspension|injection|tablets?|dosage|dose|was reduced to|at a dose of|at|of|"
-    r"pulse therapy|therapy)[\s:(]*)*$",
+    r"^[\s(]*(?:(?:suspension|injection|tablets?|dosage|doses?|was|were|reduced|adjusted|increased|"
+    r"tapered|decreased|below|to|at a dose of|at|of|pulse therapy|therapy)[\s:(]*)*$",
     re.I,
 )
 FOLLOW_UP = re.compile(r"^Follow-up\b", re.I)
@@ -29,7 +30,7 @@ def link_relations(found: list[Found], text: str, seg: Segmentation) -> list[tup
     out: list[tuple[str, Found, Found]] = []
     for f in found:
         if f.label == "DOSE":
-            drug = _drug_of(f, drugs, text)
+            drug = _drug_of(f, drugs, text) or _drug_of_sentence(f, drugs, text, sentences, starts)
             if drug is not None:
                 out.append(("DOSE_OF", f, drug))
         elif f.label in ("SCORE", "LAB"):
@@ -46,6 +47,34 @@ def _drug_of(dose: Found, drugs: list[Found], text: str) -> Found | None:
         if BETWEEN_DRUG_AND_DOSE.match(text[drug.end:dose.start]):
             return drug
     return None
+
+
+def _drug_of_sentence(
+    dose: Found, drugs: list[Found], text: str, sentences: list[tuple[int, int]], starts: list[int]
+) -> Found | None:
+    """A dose in parentheses opened right after a drug ("prednisone (case 1: 15 mg/day ...)"),
+    or the drug named after "the dose of" earlier in the sentence."""
+    i = bisect_right(starts, dose.start) - 1
+    if i < 0:
+        return None
+    s_start = sentences[i][0]
+    depth = 0
+    for pos in range(dose.start - 1, s_start - 1, -1):
+        ch = text[pos]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            if depth:
+                depth -= 1
+                continue
+            before = text[s_start:pos].rstrip()
+            opener = [d for d in drugs if d.end == s_start + len(before)]
+            if opener:
+                return opener[0]
+            break
+    named = [d for d in drugs if s_start <= d.start and d.end <= dose.start
+             and DOSE_OF_DRUG.search(text[max(s_start, d.start - 20):d.start])]
+    return named[-1] if named else None
 
 
 def _time_of(f: Found, times: list[Found], text: str, seg: Segmentation,
@@ -70,3 +99,36 @@ def _time_of(f: Found, times: list[Found], text: str, seg: Segmentation,
         if prior:
             return prior[-1]
     return None
+
+
+def measurement_time(timepoint: Found) -> str | None:
+    """The ``at`` of a score or lab value measured at ``timepoint`` (GUIDELINES §TIMEPOINT)."""
+    attrs = timepoint.attrs
+    if attrs.get("event") == "last_followup":
+        return "last_followup"
+    if attrs.get("kind") == "date" and attrs.get("iso"):
+        return attrs["iso"]
+    months = attrs.get("months")
+    anchor = attrs.get("anchor")
+    if anchor == "index_start" and months and "|" not in months:
+        return months
+    if anchor in ("admission", "onset", "diagnosis") and months in (None, "0"):
+        return anchor
+    return None
+
+
+def with_measurement_times(
+    found: list[Found], links: list[tuple[str, Found, Found]]
+) -> tuple[list[Found], list[tuple[str, Found, Found]]]:
+    """Set ``at`` on scores and labs from their MEASURED_AT timepoint; relations follow."""
+    from dataclasses import replace
+
+    new: dict[int, Found] = {}
+    for rtype, source, target in links:
+        if rtype == "MEASURED_AT" and "at" not in source.attrs:
+            at = measurement_time(target)
+            if at is not None:
+                new[id(source)] = replace(source, attrs={**source.attrs, "at": at})
+    found = [new.get(id(f), f) for f in found]
+    links = [(t, new.get(id(a), a), new.get(id(b), b)) for t, a, b in links]
+    return found, links

@@ -19,6 +19,8 @@ class AttributionRules:
     other_sections: frozenset[str]
     citation: tuple[re.Pattern[str], ...]
     own: tuple[re.Pattern[str], ...]
+    definition: tuple[re.Pattern[str], ...]
+    background_parts: frozenset[str]
     phase_cues: tuple[tuple[str, re.Pattern[str]], ...]
     table_headers: tuple[tuple[str, re.Pattern[str]], ...]
 
@@ -50,6 +52,8 @@ def attribution_rules() -> AttributionRules:
         other_sections=frozenset(data["other_sections"]),
         citation=compile_all("citation_cues", re.M),
         own=compile_all("own_cues"),
+        definition=compile_all("definition_cues", re.M),
+        background_parts=frozenset(str(x).lower() for x in data["background_abstract_parts"]),
         phase_cues=phased("phase_cues"),
         table_headers=phased("table_phase_headers"),
     )

@@ -28,10 +28,12 @@ def segment(text: str) -> Segmentation:
         sentences.extend(Sentence(r.start, r.end, "table_row") for r in t.rows)
     lines = split_lines(text)
     for para in split_at_headings(paragraphs(lines), _rules()):
-        pstart = para[0].start
-        if any(a <= pstart < b for a, b in table_spans):
-            continue
-        body = [line for line in para if (line.start, line.end) not in furniture_set]
+        # lines of a table are its rows; prose glued to a table's footnote is still prose
+        body = [
+            line for line in para
+            if (line.start, line.end) not in furniture_set
+            and not any(a <= line.start < b for a, b in table_spans)
+        ]
         if not body:
             continue
         if len(body) == 1 and (heading_kind(body[0].text, _rules()) or _is_case_heading(body[0].text)):
