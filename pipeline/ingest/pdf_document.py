@@ -24,7 +24,7 @@ class PdfDocumentText:
 
 def read_pdf_document(data: bytes, path: Path, *, ocr: bool = False) -> PdfDocumentText:
     """Read a PDF; pages without a text layer are OCRed when ``ocr`` is set, else reported."""
-    from pipeline.ingest.pdf import PdfError, read_pdf
+    from pipeline.ingest.pdf_layout import PdfError, read_pdf
 
     origin = str(path)
     try:

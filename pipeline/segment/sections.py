@@ -172,7 +172,8 @@ def is_abbreviation_paragraph(para: list[Line]) -> bool:
     text = " ".join(line.stripped for line in para)
     if ABBREVIATION_PAIR.match(text) and text.count(";") >= 1:
         return True
-    return len(para) == 1 and len(text.split()) <= 8 and not text.endswith(".")
+    # a glossary entry: the abbreviation and its expansion, on one line or two short ones
+    return len(para) <= 2 and len(text.split()) <= 10 and not text.endswith(".")
 
 
 def find_sections(
