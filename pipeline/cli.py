@@ -35,9 +35,18 @@ PathsArg = Annotated[
 ]
 
 
-def _settings(config: Path | None, **overrides: object) -> Settings:
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override any setting of config.yaml: --set workers=2 (repeatable)."),
+]
+
+
+def _settings(config: Path | None, assignments: list[str] | None = None, **overrides: object) -> Settings:
+    from pipeline.settings import parse_assignments
+
     try:
-        return load_settings(config).with_overrides(**overrides)
+        settings = load_settings(config).with_overrides(**parse_assignments(assignments))
+        return settings.with_overrides(**overrides)
     except SettingsError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
@@ -100,13 +109,14 @@ def ingest(
     config: ConfigOpt = None,
     ocr: OcrOpt = None,
     max_file_bytes: MaxBytesOpt = None,
+    assignments: SetOpt = None,
 ) -> None:
     """Read .txt, .md, .pdf and JATS .xml files, clean and segment them.
 
     Writes OUT/documents/<doc_id>.json (sections, tables with rows, sentences, all in source
     offsets) and OUT/ingest_log.jsonl (one line per file). Exit code 1 if any file failed.
     """
-    settings = _settings(config, output_dir=out, ocr=ocr, max_file_bytes=max_file_bytes)
+    settings = _settings(config, assignments, output_dir=out, ocr=ocr, max_file_bytes=max_file_bytes)
     _batch(paths, settings, extract=False, title="ingest")
 
 
@@ -117,6 +127,7 @@ def extract(
     config: ConfigOpt = None,
     ocr: OcrOpt = None,
     max_file_bytes: MaxBytesOpt = None,
+    assignments: SetOpt = None,
 ) -> None:
     """Ingest and find every mention (drugs, doses, scores, labs, timepoints, patients,
     responses, adverse events) with its normalised attributes, patient and relations.
@@ -124,7 +135,7 @@ def extract(
     Writes OUT/brat/<doc_id>.ann with the .txt beside it (the gold's format) and
     OUT/documents/<doc_id>.json. Exit code 1 if any file failed.
     """
-    settings = _settings(config, output_dir=out, ocr=ocr, max_file_bytes=max_file_bytes)
+    settings = _settings(config, assignments, output_dir=out, ocr=ocr, max_file_bytes=max_file_bytes)
     _batch(paths, settings, extract=True, title="extract")
 
 
@@ -135,9 +146,10 @@ def run(
     config: ConfigOpt = None,
     ocr: OcrOpt = None,
     max_file_bytes: MaxBytesOpt = None,
+    assignments: SetOpt = None,
 ) -> None:
     """The whole job on PATHS (default: the inputs in config.yaml): every stage, into OUT."""
-    settings = _settings(config, output_dir=out, ocr=ocr, max_file_bytes=max_file_bytes)
+    settings = _settings(config, assignments, output_dir=out, ocr=ocr, max_file_bytes=max_file_bytes)
     _batch(paths, settings, extract=True, title="run")
 
 
@@ -172,6 +184,7 @@ def score(
     pred: Annotated[Path | None, typer.Option(help="Predictions: <doc_id>.ann and .txt.")] = None,
     text_dir: Annotated[Path | None, typer.Option(help="Texts the gold refers to.")] = None,
     out: OutOpt = None,
+    assignments: SetOpt = None,
 ) -> None:
     """Score predictions against gold: strict and lenient P/R/F1 per label, attributes,
     relations and patient attribution; writes OUT/score.json and OUT/score.md."""
@@ -179,7 +192,7 @@ def score(
     from pipeline.scoring.score import score as score_fn
     from pipeline.scoring.score import write_score_report
 
-    settings = _settings(config, output_dir=out)
+    settings = _settings(config, assignments, output_dir=out)
     gold_dir = gold or settings.gold_dir
     texts = text_dir or settings.gold_text_dir
     problems = check_manifest(gold_dir, texts)

@@ -42,6 +42,25 @@ class Settings(BaseModel):
             raise SettingsError(f"invalid command-line setting: {_first_error(exc)}") from exc
 
 
+def parse_assignments(assignments: list[str] | None) -> dict[str, Any]:
+    """``["workers=2", "inputs=a,b"]`` -> ``{"workers": "2", "inputs": ["a", "b"]}``.
+
+    Names are checked against the settings; values are validated when applied.
+    """
+    out: dict[str, Any] = {}
+    for item in assignments or []:
+        key, sep, value = item.partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep or not key:
+            raise SettingsError(f"--set {item!r}: expected NAME=VALUE")
+        if key not in Settings.model_fields:
+            known = ", ".join(sorted(Settings.model_fields))
+            raise SettingsError(f"--set {item!r}: unknown setting {key!r} (settings: {known})")
+        annotation = str(Settings.model_fields[key].annotation)
+        out[key] = [v for v in value.split(",") if v] if annotation.startswith("list") else value
+    return out
+
+
 def _first_error(exc: ValidationError) -> str:
     err = exc.errors()[0]
     where = ".".join(str(x) for x in err["loc"])
