@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from pipeline.attribution.patients import attribute_patients
 from pipeline.attribution.phases import attribute_phases
 from pipeline.attribution.relations import link_relations, with_measurement_times
@@ -40,13 +42,29 @@ def find_mentions(
     doc = nlp.make_doc(text)
     doc._.segmentation = seg
     doc._.found = []
-    for _name, proc in nlp.pipeline:
-        doc = proc(doc)
+    for name, proc in nlp.pipeline:
+        with warnings.catch_warnings():
+            if name == "abbreviation_detector":
+                # W036: scispaCy's matcher of short forms is empty when a text defines none
+                warnings.filterwarnings("ignore", message=r"\[W036\]")
+            doc = proc(doc)
     found = resolve_overlaps([f for f in doc._.found if f.end > f.start])
     found = attribute_patients(found, text, seg)
     found = attribute_phases(found, text, seg)
     found, links = with_measurement_times(found, link_relations(found, text, seg))
-    return found, links, seg
+    return mark_unattached_doses(found, links), links, seg
+
+
+def mark_unattached_doses(found: list[Found], links: Links) -> list[Found]:
+    """A dose that could not be attached to a drug says so (``drug=unattached``), never guessed."""
+    from dataclasses import replace
+
+    attached = {id(a) for t, a, _ in links if t == "DOSE_OF"}
+    return [
+        replace(f, attrs={**f.attrs, "drug": "unattached"})
+        if f.label == "DOSE" and id(f) not in attached else f
+        for f in found
+    ]
 
 
 def extract_document(doc: SourceDocument) -> Annotated:

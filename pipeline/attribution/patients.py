@@ -81,7 +81,12 @@ def _patient_of(
     in_sentence = [p for p in numbered if sent[0] <= p.start < sent[1]]
     ids = {p.attrs["id"] for p in in_sentence}
     if len(ids) == 1 and not shape.single_case:
-        return next(iter(ids))
+        # "three had infections; one (Patient 6) showed leukopenia": the clause decides
+        left = text.rfind(";", sent[0], f.start) + 1 or sent[0]
+        right = text.find(";", f.end, sent[1])
+        right = sent[1] if right < 0 else right
+        if any(left <= p.start < right for p in in_sentence) or ";" not in sentence:
+            return next(iter(ids))
     if len(ids) > 1:
         # an enumeration with labels, "case 1: 15 mg/day ..., case 2: 25 mg/day": the label before
         labelled = [p for p in in_sentence if p.end <= f.start and text[p.end:p.end + 1] == ":"]

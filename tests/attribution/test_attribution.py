@@ -111,3 +111,15 @@ def test_dose_of_and_measured_at_links():
         ("DOSE_OF", "15 mg qd", "prednisone"),
         ("MEASURED_AT", "SLEDAI-2K score: 4", "at 3 months"),
     ]
+
+
+def test_a_dose_without_its_drug_is_marked_not_guessed():
+    from pipeline.extract import find_mentions
+
+    text = "Case 1\n\nShe took 5 mg bid of a new remedy. Prednisone (10 mg qd) was given."
+    found, links, _ = find_mentions(text)
+    doses = {text[f.start:f.end]: f.attrs.get("drug") for f in found if f.label == "DOSE"}
+    assert doses == {"5 mg bid": "unattached", "10 mg qd": None}
+    assert [(text[a.start:a.end], text[b.start:b.end]) for t, a, b in links if t == "DOSE_OF"] == [
+        ("10 mg qd", "Prednisone"),
+    ]
