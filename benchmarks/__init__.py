@@ -1,0 +1,1 @@
+"""External benchmarks: casemine measured on public gold corpora (``python -m benchmarks.accuracy``)."""
