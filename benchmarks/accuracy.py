@@ -116,6 +116,10 @@ def score_row(gold_docs: Iterable[Sequence[Mention]], pred_docs: Iterable[Sequen
     strict, lenient = PRF(), PRF()
     for gold_mentions, pred_mentions in zip(gold_docs, pred_docs, strict=True):
         gold, pred = row.gold(gold_mentions), row.pred(pred_mentions)
+        if row.ignore_labels:
+            ignored = [m for m in gold_mentions if m.label in row.ignore_labels]
+            pred = [p for p in pred
+                    if any(p.overlaps(g) for g in gold) or not any(p.overlaps(i) for i in ignored)]
         strict.score_set(len(gold), len(pred), len(StrictMatch().match(gold, pred)))
         lenient.score_set(len(gold), len(pred), len(LenientMatch().match(gold, pred)))
     return RowScore(row, strict, lenient)

@@ -29,7 +29,9 @@ class LabelMap:
     marks a row whose gold is a subset of what the predictions aim at, so precision means nothing.
     Frequency rows are recall-only: both corpora write a rate inside the dose (``900 mg/d``,
     ``500 mg daily``) as Dosage, so most DOSE spans with ``freq`` have no Frequency to meet.
-    ``peer`` rows are also scored for the peer drug tagger.
+    ``peer`` rows are also scored for the peer drug tagger. A prediction that falls on a gold span
+    of an ``ignore_labels`` label (MACCROBAT's ``Coreference``: a repeated mention of a drug is
+    labelled as a coreference, not as Medication) is neither right nor wrong and is left out.
     """
 
     name: str
@@ -41,6 +43,7 @@ class LabelMap:
     strict: bool = True
     recall_only: bool = False
     peer: bool = False
+    ignore_labels: frozenset[str] = frozenset()
 
     def gold(self, mentions: Iterable[Mention]) -> list[Mention]:
         """The gold mentions this row scores, relabelled to the row's name."""
@@ -70,16 +73,17 @@ def _one(label: str) -> frozenset[str]:
     return frozenset({label})
 
 
-def drug_rows(gold_label: str) -> tuple[LabelMap, LabelMap]:
+def drug_rows(gold_label: str, ignore: frozenset[str] = frozenset()) -> tuple[LabelMap, LabelMap]:
     """A corpus's drug label against DRUG alone and against DRUG ∪ DRUG_CLASS."""
     return (
-        LabelMap(f"{gold_label} -> DRUG", _one(gold_label), DRUG_LABELS, peer=True),
-        LabelMap(f"{gold_label} -> DRUG ∪ DRUG_CLASS", _one(gold_label), DRUG_OR_CLASS, peer=True),
+        LabelMap(f"{gold_label} -> DRUG", _one(gold_label), DRUG_LABELS, peer=True, ignore_labels=ignore),
+        LabelMap(f"{gold_label} -> DRUG ∪ DRUG_CLASS", _one(gold_label), DRUG_OR_CLASS, peer=True,
+                 ignore_labels=ignore),
     )
 
 
 MACCROBAT_MAPS: tuple[LabelMap, ...] = (
-    *drug_rows("Medication"),
+    *drug_rows("Medication", frozenset({"Coreference"})),
     LabelMap("Dosage -> DOSE", _one("Dosage"), _one("DOSE")),
     LabelMap("Dosage (with a number) -> DOSE", _one("Dosage"), _one("DOSE"), gold_filter=has_number),
     LabelMap("Administration -> DOSE with route", _one("Administration"), _one("DOSE"),
