@@ -6,7 +6,11 @@ import warnings
 
 from pipeline.attribution.patients import attribute_patients
 from pipeline.attribution.phases import attribute_phases
-from pipeline.attribution.relations import link_relations, with_measurement_times
+from pipeline.attribution.relations import (
+    link_relations,
+    with_measurement_times,
+    withdraw_implausible_frequencies,
+)
 from pipeline.extractors.found import Found
 from pipeline.ingest.document import SourceDocument
 from pipeline.segment import Segmentation, segment
@@ -52,6 +56,7 @@ def find_mentions(
     found = attribute_patients(found, text, seg)
     found = attribute_phases(found, text, seg)
     found, links = with_measurement_times(found, link_relations(found, text, seg))
+    found, links = withdraw_implausible_frequencies(found, links)
     return mark_unattached_doses(found, links), links, seg
 
 

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
 
 from pipeline.extractors.found import Found
 from pipeline.segment.model import Segmentation
@@ -129,6 +134,66 @@ def with_measurement_times(
             at = measurement_time(target)
             if at is not None:
                 new[id(source)] = replace(source, attrs={**source.attrs, "at": at})
+    found = [new.get(id(f), f) for f in found]
+    links = [(t, new.get(id(a), a), new.get(id(b), b)) for t, a, b in links]
+    return found, links
+
+
+@dataclass(frozen=True)
+class PlausibilityRule:
+    """Frequencies that cannot apply to drugs whose generic names end with ``suffixes``."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    impossible_freq: frozenset[str]
+
+    def refuses(self, drug_norm: str, freq: str | None) -> bool:
+        """True when ``freq`` cannot be the frequency of ``drug_norm``."""
+        return freq in self.impossible_freq and drug_norm.lower().endswith(self.suffixes)
+
+
+@cache
+def plausibility_rules() -> tuple[PlausibilityRule, ...]:
+    """The rules of ``pipeline/data/dose_plausibility.yaml``, checked against their examples."""
+    origin = "pipeline/data/dose_plausibility.yaml"
+    data = yaml.safe_load(
+        resources.files("pipeline.data").joinpath("dose_plausibility.yaml").read_text("utf-8")
+    )
+    rules = []
+    for n, raw in enumerate(data.get("rules", []), start=1):
+        try:
+            rule = PlausibilityRule(raw["name"], tuple(raw["suffixes"]), frozenset(raw["impossible_freq"]))
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"{origin}: rule {n}: missing {exc}") from exc
+        examples = raw.get("examples") or {}
+        for drug, freq in examples.get("flagged", []):
+            if not rule.refuses(drug, freq):
+                raise ValueError(f"{origin}: rule {rule.name}: example {drug} {freq} is not flagged")
+        for drug, freq in examples.get("kept", []):
+            if rule.refuses(drug, freq):
+                raise ValueError(f"{origin}: rule {rule.name}: example {drug} {freq} is flagged")
+        rules.append(rule)
+    return tuple(rules)
+
+
+IMPLIED_BY_FREQ = ("freq", "per_day", "daily_mg")
+
+
+def withdraw_implausible_frequencies(
+    found: list[Found], links: list[tuple[str, Found, Found]]
+) -> tuple[list[Found], list[tuple[str, Found, Found]]]:
+    """Doses whose frequency cannot apply to their drug lose it and say so."""
+    from dataclasses import replace
+
+    new: dict[int, Found] = {}
+    for rtype, dose, drug in links:
+        if rtype != "DOSE_OF":
+            continue
+        norm = drug.attrs.get("norm", "")
+        if any(r.refuses(norm, dose.attrs.get("freq")) for r in plausibility_rules()):
+            attrs = {k: v for k, v in dose.attrs.items() if k not in IMPLIED_BY_FREQ}
+            attrs["check"] = "implausible_frequency"
+            new[id(dose)] = replace(dose, attrs=attrs)
     found = [new.get(id(f), f) for f in found]
     links = [(t, new.get(id(a), a), new.get(id(b), b)) for t, a, b in links]
     return found, links

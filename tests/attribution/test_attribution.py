@@ -123,3 +123,18 @@ def test_a_dose_without_its_drug_is_marked_not_guessed():
     assert [(text[a.start:a.end], text[b.start:b.end]) for t, a, b in links if t == "DOSE_OF"] == [
         ("10 mg qd", "Prednisone"),
     ]
+
+
+def test_a_frequency_that_cannot_apply_to_the_drug_is_withdrawn_not_stored():
+    from pipeline.attribution.relations import plausibility_rules
+    from pipeline.extract import find_mentions
+
+    assert [r.name for r in plausibility_rules()] == ["biologic_antibody_or_fusion_protein"]
+    # a flattened table cell: belimumab's "480" meets the neighbouring cell's "mg bid"
+    text = "Case 1\n\nPrior treatment: belimumab (480 mg bid), HCQ (100 mg bid)."
+    found, _links, _ = find_mentions(text)
+    doses = {text[f.start:f.end]: f.attrs for f in found if f.label == "DOSE"}
+    belimumab, hcq = doses["480 mg bid"], doses["100 mg bid"]
+    assert belimumab["check"] == "implausible_frequency"
+    assert "freq" not in belimumab and "daily_mg" not in belimumab and belimumab["amount"] == "480"
+    assert hcq["freq"] == "bid" and hcq["daily_mg"] == "200" and "check" not in hcq
