@@ -67,10 +67,7 @@ def read_pdf(path: Path) -> PdfText:
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
-        message = str(exc)
-        if "password" in message.lower():
-            raise PdfError(f"{path}: encrypted PDF: a password is needed to read it") from exc
-        raise PdfError(f"{path}: not a readable PDF (damaged or truncated): {message}") from exc
+        raise PdfError(f"{path}: {diagnose_unreadable(path, str(exc))}") from exc
     try:
         if len(pdf) == 0:
             raise PdfError(f"{path}: PDF has no pages")
@@ -102,6 +99,21 @@ def read_pdf(path: Path) -> PdfText:
     finally:
         pdf.close()
     return PdfText("".join(parts), tuple(page_starts), tuple(tables), len(page_starts), tuple(empty))
+
+
+def diagnose_unreadable(path: Path, pdfium_message: str) -> str:
+    """Why pdfium could not open a file, told from its bytes (pdfium's error code can be stale)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"cannot read file: {exc.strerror or exc}"
+    if not data.lstrip()[:1024].startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
+        return "not a readable PDF (no %PDF- header: this is not a PDF file)"
+    if b"/Encrypt" in data:
+        return "encrypted PDF: a password is needed to read it"
+    if b"%%EOF" not in data[-2048:]:
+        return "not a readable PDF (truncated: the file ends before its %%EOF marker)"
+    return f"not a readable PDF (damaged: {pdfium_message})"
 
 
 def _page_text(

@@ -67,14 +67,14 @@ def test_truncated_pdf_is_an_error_naming_the_file(tmp_path: Path):
     broken.write_bytes(whole[:300])
     with pytest.raises(PdfError, match=r"broken\.pdf: "):
         read_pdf(broken)
-    with pytest.raises(IngestError, match=r"broken\.pdf: "):
+    with pytest.raises(IngestError, match=r"broken\.pdf: not a readable PDF \(truncated"):
         ingest_file(broken)
 
 
 def test_not_a_pdf(tmp_path: Path):
     fake = tmp_path / "fake.pdf"
     fake.write_text("this is plain text, not a PDF")
-    with pytest.raises(IngestError, match=r"fake\.pdf: not a readable PDF"):
+    with pytest.raises(IngestError, match=r"fake\.pdf: not a readable PDF \(no %PDF- header"):
         ingest_file(fake)
 
 
