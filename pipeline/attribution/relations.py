@@ -106,6 +106,16 @@ def _time_of(f: Found, times: list[Found], text: str, seg: Segmentation,
     return None
 
 
+def replace_mentions(
+    found: list[Found], links: list[tuple[str, Found, Found]], new: dict[int, Found]
+) -> tuple[list[Found], list[tuple[str, Found, Found]]]:
+    """``found`` and ``links`` with the mentions keyed by ``id()`` in ``new`` replaced."""
+    return (
+        [new.get(id(f), f) for f in found],
+        [(t, new.get(id(a), a), new.get(id(b), b)) for t, a, b in links],
+    )
+
+
 def measurement_time(timepoint: Found) -> str | None:
     """The ``at`` of a score or lab value measured at ``timepoint`` (GUIDELINES §TIMEPOINT)."""
     attrs = timepoint.attrs
@@ -134,9 +144,7 @@ def with_measurement_times(
             at = measurement_time(target)
             if at is not None:
                 new[id(source)] = replace(source, attrs={**source.attrs, "at": at})
-    found = [new.get(id(f), f) for f in found]
-    links = [(t, new.get(id(a), a), new.get(id(b), b)) for t, a, b in links]
-    return found, links
+    return replace_mentions(found, links, new)
 
 
 @dataclass(frozen=True)
@@ -194,6 +202,4 @@ def withdraw_implausible_frequencies(
             attrs = {k: v for k, v in dose.attrs.items() if k not in IMPLIED_BY_FREQ}
             attrs["check"] = "implausible_frequency"
             new[id(dose)] = replace(dose, attrs=attrs)
-    found = [new.get(id(f), f) for f in found]
-    links = [(t, new.get(id(a), a), new.get(id(b), b)) for t, a, b in links]
-    return found, links
+    return replace_mentions(found, links, new)

@@ -6,12 +6,12 @@ from pipeline.segment.model import Section, Segmentation, Sentence, Table, Table
 from pipeline.segment.sections import (
     SectionRules,
     find_sections,
-    heading_kind,
+    is_standalone_heading,
     paragraphs,
     split_at_headings,
     split_lines,
 )
-from pipeline.segment.sentences import split_sentences
+from pipeline.segment.sentences import split_sentences, trim_span
 
 __all__ = ["Section", "Segmentation", "Sentence", "Table", "TableRow", "segment"]
 
@@ -36,9 +36,10 @@ def segment(text: str) -> Segmentation:
         ]
         if not body:
             continue
-        if len(body) == 1 and (heading_kind(body[0].text, _rules()) or _is_case_heading(body[0].text)):
-            s, e = _strip(text, body[0].start, body[0].end)
-            sentences.append(Sentence(s, e, "heading"))
+        if len(body) == 1 and is_standalone_heading(body[0].text, _rules()):
+            span = trim_span(text, body[0].start, body[0].end)
+            if span:
+                sentences.append(Sentence(*span, "heading"))
             continue
         # furniture lines inside a paragraph split it into separate runs
         run_start = body[0].start
@@ -57,15 +58,3 @@ def _rules() -> SectionRules:
     from pipeline.segment.sections import default_section_rules
 
     return default_section_rules()
-
-
-def _is_case_heading(line: str) -> bool:
-    return bool(_rules().case_heading.match(line.strip().replace("**", "").lstrip("# ")))
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end

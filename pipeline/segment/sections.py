@@ -105,12 +105,21 @@ def paragraphs(lines: list[Line]) -> list[list[Line]]:
     return out
 
 
+def case_heading(line: str, rules: SectionRules) -> re.Match[str] | None:
+    """The match of a per-case heading (``Case 3``, ``**Patient 8**``, ``## CASE 2:``), if any."""
+    return rules.case_heading.match(line.strip().replace("**", "").lstrip("# "))
+
+
+def is_standalone_heading(line: str, rules: SectionRules) -> bool:
+    """A line that is a heading on its own: a section heading or a per-case heading."""
+    return bool(heading_kind(line, rules) or case_heading(line, rules))
+
+
 def is_boundary_line(line: str, rules: SectionRules) -> bool:
     """A line that stands on its own: a heading, a case heading or a table/figure caption."""
     stripped = line.strip()
     return bool(
-        heading_kind(line, rules)
-        or rules.case_heading.match(stripped.replace("**", "").lstrip("# "))
+        is_standalone_heading(line, rules)
         or is_caption(stripped, rules.table_caption)
         or is_caption(stripped, rules.figure_caption)
     )
@@ -129,9 +138,7 @@ def split_at_headings(paras: list[list[Line]], rules: SectionRules) -> list[list
                 out.append(current)
                 current = []
             current.append(line)
-            if heading_kind(line.text, rules) or rules.case_heading.match(
-                line.stripped.replace("**", "").lstrip("# ")
-            ):
+            if is_standalone_heading(line.text, rules):
                 out.append(current)
                 current = []
         if current:
@@ -210,7 +217,7 @@ def find_sections(
             furniture.extend((line.start, line.end) for line in para)
             i += 1
             continue
-        case_m = rules.case_heading.match(stripped.replace("**", "").lstrip("# "))
+        case_m = case_heading(first.text, rules)
         heading = heading_kind(first.text, rules) if len(para) >= 1 else None
         if kind == "abbreviations" and resume and not heading and not case_m:
             ends = [k for k, line in enumerate(para) if line.stripped.endswith(".")]

@@ -38,16 +38,17 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> Iterat
     for m in BOUNDARY.finditer(text, start, end):
         if _is_false_stop(text, m.start()):
             continue
-        span = _trim(text, cursor, m.end())
+        span = trim_span(text, cursor, m.end())
         if span:
             yield span
         cursor = m.end()
-    span = _trim(text, cursor, end)
+    span = trim_span(text, cursor, end)
     if span:
         yield span
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``[start, end)`` without white space at either end, or None if nothing is left."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

@@ -9,7 +9,7 @@ from pipeline.ingest.document import SourceDocument
 from pipeline.segment import Segmentation, segment
 from pipeline.segment.sections import (
     default_section_rules,
-    heading_kind,
+    is_standalone_heading,
     paragraphs,
     split_at_headings,
     split_lines,
@@ -42,9 +42,7 @@ def document_blocks(doc: SourceDocument, seg: Segmentation | None = None) -> lis
         if not body:
             continue
         words = " ".join(ln.stripped for ln in body)
-        is_heading = len(body) == 1 and (
-            heading_kind(body[0].text, rules) or rules.case_heading.match(body[0].stripped)
-        )
+        is_heading = len(body) == 1 and is_standalone_heading(body[0].text, rules)
         placed.append((body[0].start, Heading(words) if is_heading else Paragraph(words)))
     placed.sort(key=lambda item: item[0])
     return [block for _, block in placed]
