@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from pipeline.db.store import CaseStore, DatabaseError
 from pipeline.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(
@@ -21,6 +22,8 @@ app = typer.Typer(
 )
 gold_app = typer.Typer(help="Build the gold annotation set from its human-written sources.")
 app.add_typer(gold_app, name="gold")
+db_app = typer.Typer(help="Ask the case database questions; see its schema version and contents.")
+app.add_typer(db_app, name="db")
 console = Console(stderr=True)
 
 ConfigOpt = Annotated[
@@ -67,37 +70,51 @@ OcrOpt = Annotated[bool | None, typer.Option("--ocr/--no-ocr", help="OCR pages w
 MaxBytesOpt = Annotated[int | None, typer.Option(help="Refuse files larger than this.")]
 
 
-def _batch(paths: list[Path] | None, settings: Settings, *, extract: bool, title: str) -> None:
+def _batch(paths: list[Path] | None, settings: Settings, *, extract: bool, title: str,
+           store: CaseStore | None = None, resume: bool = True) -> None:
     from pipeline.batch import ingest_batch
+    from pipeline.engines import EngineError
 
     inputs = _inputs(paths, settings)
-    with _progress() as progress:
-        task = progress.add_task(title, total=None)
-        summary = ingest_batch(
-            inputs,
-            settings,
-            extract=extract,
-            on_start=lambda n: progress.update(task, total=n),
-            on_done=lambda o: progress.advance(task),
-        )
+    try:
+        with _progress() as progress:
+            task = progress.add_task(title, total=None)
+            summary = ingest_batch(
+                inputs,
+                settings,
+                extract=extract,
+                store=store,
+                resume=resume,
+                on_start=lambda n: progress.update(task, total=n),
+                on_done=lambda o: progress.advance(task),
+            )
+    except (EngineError, DatabaseError) as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
     table = Table(title="Documents")
     columns = ["document", "status", "sections", "tables", "sentences"]
     columns += ["mentions"] if extract else []
     for col in columns:
         table.add_column(col)
-    for o in summary.outcomes:
+    for o in summary.outcomes[:200]:
         row = [o.doc_id or o.path, o.status, str(o.sections), str(o.tables), str(o.sentences)]
         table.add_row(*(row + ([str(o.mentions)] if extract else [])))
+    if len(summary.outcomes) > 200:
+        table.caption = f"first 200 of {len(summary.outcomes)} documents; all in the log"
     console.print(table)
     for o in summary.outcomes:
-        if o.status != "ok":
+        if o.status in ("error", "duplicate"):
             console.print(f"[red]{o.status}:[/red] {o.message}")
     mentions = sum(o.mentions for o in summary.outcomes)
     where = settings.output_dir / ("brat" if extract else "documents")
+    unchanged = f", {len(summary.unchanged)} unchanged" if summary.unchanged else ""
     console.print(
-        f"{len(summary.ok)} documents, {mentions} mentions, {len(summary.failed)} failed, "
+        f"{len(summary.ok)} documents{unchanged}, {mentions} mentions, {len(summary.failed)} failed, "
         f"{summary.seconds:.1f} s; outputs in {where} (log: {settings.output_dir / 'ingest_log.jsonl'})"
     )
+    if store is not None:
+        rows = ", ".join(f"{n} {name}" for name, n in summary.table_rows.items())
+        console.print(f"case database {store.url}: {rows}; tables in {settings.output_dir / 'tables'}")
     if summary.failed:
         raise typer.Exit(1)
 
@@ -139,18 +156,55 @@ def extract(
     _batch(paths, settings, extract=True, title="extract")
 
 
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--db", help="Case database URL (setting database_url; with --out and no --db: "
+                 "OUT/cases.sqlite). SQLite by default, postgresql+psycopg://user:pw@host/db for teams."),
+]
+
+
+def _store_url(settings: Settings, db: str | None, out: Path | None) -> str:
+    if db:
+        return db
+    if out is not None:
+        return f"sqlite:///{out / 'cases.sqlite'}"
+    return settings.database_url
+
+
+def _open_store(url: str) -> CaseStore:
+    try:
+        return CaseStore.open(url)
+    except DatabaseError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
 @app.command()
 def run(
     paths: PathsArg = None,
     out: OutOpt = None,
+    db: DbOpt = None,
     config: ConfigOpt = None,
     ocr: OcrOpt = None,
     max_file_bytes: MaxBytesOpt = None,
+    workers: Annotated[int | None, typer.Option(help="Parallel processes or Dask workers.")] = None,
+    engine: Annotated[str | None, typer.Option(help="local (this machine's cores) or dask.")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Dask scheduler address (tcp://host:8786); none starts a local cluster.")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Process documents the database already holds in this version.")] = False,
     assignments: SetOpt = None,
 ) -> None:
-    """The whole job on PATHS (default: the inputs in config.yaml): every stage, into OUT."""
-    settings = _settings(config, assignments, output_dir=out, ocr=ocr, max_file_bytes=max_file_bytes)
-    _batch(paths, settings, extract=True, title="run")
+    """The whole job on PATHS (default: the inputs in config.yaml): ingest, extract, build the
+    tables, load them into the case database and write them to OUT/tables as CSV and Parquet.
+
+    Documents already in the database with the same content and pipeline version are skipped,
+    so an interrupted run resumes where it stopped. Exit code 1 if any file failed.
+    """
+    settings = _settings(config, assignments, output_dir=out, ocr=ocr, max_file_bytes=max_file_bytes,
+                         workers=workers, engine=engine, scheduler=scheduler)
+    with _open_store(_store_url(settings, db, out)) as store:
+        _batch(paths, settings, extract=True, title="run", store=store, resume=not force)
 
 
 @gold_app.command("compile")
@@ -208,6 +262,68 @@ def score(
     json_path, md_path = write_score_report(report, settings.output_dir)
     typer.echo(report.to_markdown())
     console.print(f"written {json_path} and {md_path}")
+
+
+@db_app.command("query")
+def db_query(
+    name: Annotated[str | None, typer.Argument(help="A named query (see `casemine db queries`).")] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", help="A parameter of the named query: -p drug=ruxolitinib (repeatable).")] = None,
+    sql: Annotated[str | None, typer.Option(help="Your own SQL instead of a named query.")] = None,
+    csv: Annotated[Path | None, typer.Option(help="Also write the rows to this CSV file.")] = None,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Answer a question from the case database and print the rows, e.g.
+    `casemine db query cotreatment -p drug=tofacitinib -p drug_class=glucocorticoid`."""
+    from pipeline.db.queries import QueryError, run_named_query
+
+    settings = _settings(config)
+    if bool(name) == bool(sql):
+        console.print("[red]error:[/red] give a query name or --sql, not both or neither")
+        raise typer.Exit(2)
+    overrides = dict(p.split("=", 1) for p in (param or []) if "=" in p)
+    if len(overrides) != len(param or []):
+        console.print("[red]error:[/red] --param takes NAME=VALUE")
+        raise typer.Exit(2)
+    with _open_store(_store_url(settings, db, None)) as store:
+        try:
+            rows = run_named_query(store, name, overrides) if name else store.query(sql or "")
+        except (QueryError, DatabaseError) as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+    table = Table(title=name or "query")
+    for col in rows.columns:
+        table.add_column(str(col))
+    for record in rows.itertuples(index=False):
+        table.add_row(*("" if v is None or v != v else str(v) for v in record))
+    Console().print(table)
+    if csv is not None:
+        rows.to_csv(csv, index=False)
+    console.print(f"{len(rows)} rows")
+
+
+@db_app.command("queries")
+def db_queries() -> None:
+    """List the named queries with their parameters and defaults."""
+    from pipeline.db.queries import named_queries
+
+    for q in named_queries().values():
+        params = ", ".join(f"{k}={v}" for k, v in q.params.items())
+        typer.echo(f"{q.name}: {q.description}" + (f" [{params}]" if params else ""))
+
+
+@db_app.command("info")
+def db_info(db: DbOpt = None, config: ConfigOpt = None) -> None:
+    """The database's schema version and how many rows each table holds."""
+    from pipeline.db.schema import DATA_TABLES
+
+    settings = _settings(config)
+    with _open_store(_store_url(settings, db, None)) as store:
+        typer.echo(f"{store.url}: schema version {store.schema_version()}")
+        for name in DATA_TABLES:
+            n = store.query(f"SELECT COUNT(*) AS n FROM {name}")["n"].iloc[0]
+            typer.echo(f"  {name}: {n} rows")
 
 
 def _progress() -> Progress:

@@ -15,6 +15,7 @@ from pipeline.extractors.found import Found
 from pipeline.ingest.document import SourceDocument
 from pipeline.segment import Segmentation, segment
 from pipeline.standoff import Annotated, Mention, Relation
+from pipeline.tables.build import Demographic, Evidence
 
 
 def resolve_overlaps(found: list[Found]) -> list[Found]:
@@ -72,12 +73,33 @@ def mark_unattached_doses(found: list[Found], links: Links) -> list[Found]:
     ]
 
 
-def extract_document(doc: SourceDocument) -> Annotated:
-    """Mentions and relations of a document, with offsets into its source text."""
-    found, links, _ = find_mentions(doc.clean_text)
+def extract_document(doc: SourceDocument, seg: Segmentation | None = None) -> Annotated:
+    """Mentions and relations of a document, with offsets into its source text.
+
+    ``seg`` is the segmentation of ``doc.clean_text`` when the caller already has it.
+    """
+    found, links, _ = find_mentions(doc.clean_text, seg)
+    return to_source_offsets(doc, found, links)
+
+
+def to_source_offsets(doc: SourceDocument, found: list[Found], links: Links) -> Annotated:
+    """Clean-text findings as mentions and relations in source offsets."""
     mapped: dict[int, Mention] = {}
     for f in found:
         start, end = doc.to_source(f.start, f.end)
         mapped[id(f)] = Mention(f.label, start, end, doc.source_text[start:end], f.attrs)
     relations = [Relation(t, mapped[id(a)], mapped[id(b)]) for t, a, b in links]
     return Annotated(doc.doc_id, list(mapped.values()), relations)
+
+
+def extract_case(doc: SourceDocument, seg: Segmentation | None = None) -> tuple[Annotated, list[Demographic]]:
+    """A document's mentions and relations and its patients' demographic facts, in source offsets."""
+    from pipeline.extractors.demographics import find_demographics
+
+    found, links, seg = find_mentions(doc.clean_text, seg)
+    facts = []
+    for fact in find_demographics(doc.clean_text, seg, found):
+        start, end = doc.to_source(fact.start, fact.end)
+        facts.append(Demographic(fact.patient, fact.field, fact.value, fact.stat,
+                                 Evidence(start, end, doc.source_text[start:end]), fact.n))
+    return to_source_offsets(doc, found, links), facts

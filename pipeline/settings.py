@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -30,6 +30,8 @@ class Settings(BaseModel):
     max_file_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
     ocr: bool = False
     workers: int = Field(default=1, ge=1, le=256)
+    engine: Literal["local", "dask"] = "local"
+    scheduler: str | None = None  # a Dask scheduler address; none starts a local cluster
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given settings replaced; ``None`` values are ignored."""
