@@ -10,6 +10,7 @@ from dataclasses import replace
 from pipeline.attribution.rules import attribution_rules
 from pipeline.extractors.found import Found
 from pipeline.segment.model import Segmentation, Table
+from pipeline.segment.tables import header_list_phases, list_column_at
 
 INDEX_CLASS = "jak_inhibitor"
 BEFORE_TARGET = re.compile(r"\b(?:changed to|switch(?:ed)? to|replaced by)\s*$", re.I)
@@ -47,26 +48,25 @@ def _in_case_block(f: Found, seg: Segmentation) -> bool:
 
 
 def _table_phase(f: Found, tables: list[Table], text: str, responses: list[Found]) -> str | None:
-    """In a flattened table with treatment columns, the column the drug stands in."""
+    """In a table with treatment-list columns, the phase of the column the drug stands in."""
     for table in tables:
         if not (table.start <= f.start < table.end) or table.header is None:
             continue
-        header = text[table.header[0]:table.header[1]]
-        columns = sorted(
-            (m.start(), phase)
-            for phase, rx in attribution_rules().table_headers
-            for m in [rx.search(header)] if m
-        )
+        row = next((r for r in table.rows if r.start <= f.start < r.end), None)
+        if row is not None and row.lists:
+            column = list_column_at(row, f.start)
+            return table.list_phases[column] if column is not None else None
+        columns = table.list_phases or header_list_phases(text[table.header[0]:table.header[1]])
         if not columns:
             return None
         if len(columns) == 1:
-            return columns[0][1]
-        for row in table.rows:
-            if row.start <= f.start < row.end:
-                split = next((r.start for r in responses if row.start <= r.start < row.end), None)
-                if split is None:
-                    return None
-                return columns[0][1] if f.start < split else columns[-1][1]
+            return columns[0]
+        if row is not None:
+            # a row whose lists could not be told apart: the response cell parts them
+            split = next((r.start for r in responses if row.start <= r.start < row.end), None)
+            if split is None:
+                return None
+            return columns[0] if f.start < split else columns[-1]
     return None
 
 

@@ -12,7 +12,8 @@ from importlib import resources
 import yaml
 
 from pipeline.extractors.found import Found
-from pipeline.segment.model import Segmentation
+from pipeline.segment.model import Segmentation, TableRow
+from pipeline.segment.tables import list_column_at
 
 DOSE_REACH = 60
 DOSE_OF_DRUG = re.compile(r"\b(?:doses?|dosing|dosage)\s+(?:of|for)\s+$", re.I)
@@ -32,10 +33,15 @@ def link_relations(found: list[Found], text: str, seg: Segmentation) -> list[tup
     times = sorted((f for f in found if f.label == "TIMEPOINT"), key=lambda f: f.start)
     sentences = [(s.start, s.end) for s in seg.sentences]
     starts = [s for s, _ in sentences]
+    listed = [row for table in seg.tables for row in table.rows if row.lists]
     out: list[tuple[str, Found, Found]] = []
     for f in found:
         if f.label == "DOSE":
-            drug = _drug_of(f, drugs, text) or _drug_of_sentence(f, drugs, text, sentences, starts)
+            row = next((r for r in listed if r.start <= f.start < r.end), None)
+            if row is not None:
+                drug = _drug_of_column(f, drugs, text, row)
+            else:
+                drug = _drug_of(f, drugs, text) or _drug_of_sentence(f, drugs, text, sentences, starts)
             if drug is not None:
                 out.append(("DOSE_OF", f, drug))
         elif f.label in ("SCORE", "LAB"):
@@ -52,6 +58,23 @@ def _drug_of(dose: Found, drugs: list[Found], text: str) -> Found | None:
         if BETWEEN_DRUG_AND_DOSE.match(text[drug.end:dose.start]):
             return drug
     return None
+
+
+def _drug_of_column(dose: Found, drugs: list[Found], text: str, row: TableRow) -> Found | None:
+    """In a table row split into list columns, the drug just before the dose in its own column
+    (``belimumab`` ... next line ``(480 mg q4w)``); outside the columns, only a drug outside them."""
+    column = list_column_at(row, dose.start)
+    same = [d for d in drugs if row.start <= d.start < row.end and d.end <= dose.start
+            and list_column_at(row, d.start) == column]
+    if not same:
+        return None
+    drug = same[-1]
+    if column is None:
+        return _drug_of(dose, [drug], text)
+    between = " ".join(text[max(a, drug.end):min(b, dose.start)]
+                       for a, b in row.lists[column] if a < dose.start and b > drug.end)
+    ok = len(between) <= DOSE_REACH and BETWEEN_DRUG_AND_DOSE.match(between)
+    return drug if ok else None
 
 
 def _drug_of_sentence(

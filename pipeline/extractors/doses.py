@@ -3,16 +3,19 @@
 The regexes are data (``pipeline/data/patterns/doses.yaml``), validated on load; the meaning of
 each span comes from :func:`pipeline.normalize.doses.parse_dose`, and a span it cannot read is
 dropped. Besides doses in sentences and parentheses, the finder rejoins a parenthesised dose that
-a flattened table cut at a column break (``HCQ (100 mg | 0 None`` ... next line ``bid),``).
+a flattened table cut at a column break (``HCQ (100 mg | 0 None`` ... next line ``bid),``); where
+segmentation split a flattened row into its treatment-list columns, it reads each column on its
+own, so that no dose spans two columns.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterator
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -20,6 +23,7 @@ import yaml
 
 from pipeline.extractors.found import Found
 from pipeline.normalize.doses import Dose, parse_dose
+from pipeline.segment.model import Table
 
 LABEL = "DOSE"
 PATTERNS_PACKAGE = "pipeline.data.patterns"
@@ -284,8 +288,77 @@ def _share_frequencies(text: str, found: list[tuple[int, int, Dose]]) -> list[tu
     return out
 
 
-def find_doses(text: str) -> list[Found]:
-    """Every posology expression in ``text`` as a DOSE with the guideline's attributes."""
+def find_doses(text: str, tables: Sequence[Table] | None = None) -> list[Found]:
+    """Every posology expression in ``text`` as a DOSE with the guideline's attributes.
+
+    In a flattened table whose rows segmentation split into treatment-list columns (``tables``;
+    segmented here when not given), doses are read per column, so that no dose spans two columns.
+    """
+    if tables is None:
+        tables = _tables_of(text)
+    streams = [fragments for table in tables for row in table.rows for fragments in row.lists]
+    if not streams:
+        return _find(text)
+    masked = list(text)
+    for fragments in streams:
+        for a, b in fragments:
+            masked[a:b] = " " * (b - a)
+    found = _find("".join(masked))
+    for fragments in streams:
+        found += _stream_doses(text, fragments)
+    return sorted(found, key=lambda f: (f.start, f.end))
+
+
+@lru_cache(maxsize=4)
+def _tables_of(text: str) -> tuple[Table, ...]:
+    from pipeline.segment import segment
+
+    return tuple(segment(text).tables)
+
+
+def _stream_doses(text: str, fragments: Sequence[tuple[int, int]]) -> list[Found]:
+    """The doses of one list column: read in its fragments joined, then placed back.
+
+    A dose whose parts stand in fragments on consecutive lines with nothing between them is one
+    span across the line break; a dose the layout cut apart (``belimumab (480`` ... ``mg q4w)``)
+    is the part that stands in its first fragment, with the attributes of the whole dose.
+    """
+    starts, joined = [], ""
+    for a, b in fragments:
+        starts.append(len(joined))
+        joined += text[a:b] + " "
+
+    def place(pos: int) -> tuple[int, int]:
+        i = bisect_right(starts, pos) - 1
+        return i, fragments[i][0] + pos - starts[i]
+
+    out = []
+    for f in _find(joined):
+        i, start = place(f.start)
+        j, end = place(f.end - 1)
+        end += 1
+        last = i
+        while last < j and not text[fragments[last][1]:fragments[last + 1][0]].strip():
+            last += 1
+        if last == j:
+            out.append(dataclasses.replace(f, start=start, end=end))
+        elif (head := _head_end(text, start, fragments[last][1])) is not None:
+            out.append(dataclasses.replace(f, start=start, end=head, rule="table_column"))
+    return out
+
+
+def _head_end(text: str, start: int, limit: int) -> int | None:
+    """Where the part of a cut dose in its own fragment ends: after its last amount and unit."""
+    amounts = list(_rx("amount").finditer(text, start, limit))
+    if not amounts:
+        return None
+    end = amounts[-1].end()
+    unit = re.compile(r"[ \t]*(?:" + _rx("unit").pattern + ")", FLAGS).match(text, end, limit)
+    return unit.end() if unit else end
+
+
+def _find(text: str) -> list[Found]:
+    """The doses of a text read as it stands."""
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, int, Dose, str]] = []
 

@@ -21,17 +21,26 @@ class Section:
 
 @dataclass(frozen=True)
 class TableRow:
-    """One table row: for a flattened table the lines from one row start to the next."""
+    """One table row: for a flattened table the lines from one row start to the next.
+
+    ``lists`` holds, for a flattened table with treatment-list columns (``Table.list_phases``),
+    the fragments of each list column in reading order: the PDF interleaves the columns' lines.
+    """
 
     start: int
     end: int
     key: str | None
     cells: tuple[tuple[int, int], ...] = ()
+    lists: tuple[tuple[tuple[int, int], ...], ...] = ()
 
 
 @dataclass(frozen=True)
 class Table:
-    """A table: its caption, the header lines before the first row, the rows, the footnote."""
+    """A table: its caption, the header lines before the first row, the rows, the footnote.
+
+    ``list_phases`` names the medication phase of each treatment-list column the header names,
+    left to right (``table_phase_headers`` of ``pipeline/data/attribution.yaml``).
+    """
 
     start: int
     end: int
@@ -40,6 +49,7 @@ class Table:
     rows: tuple[TableRow, ...]
     footnote: tuple[int, int] | None = None
     flattened: bool = False
+    list_phases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from pipeline.attribution.patients import attribute_patients
 from pipeline.attribution.phases import attribute_phases
 from pipeline.attribution.relations import link_relations
@@ -138,3 +142,87 @@ def test_a_frequency_that_cannot_apply_to_the_drug_is_withdrawn_not_stored():
     assert belimumab["check"] == "implausible_frequency"
     assert "freq" not in belimumab and "daily_mg" not in belimumab and belimumab["amount"] == "480"
     assert hcq["freq"] == "bid" and hcq["daily_mg"] == "200" and "check" not in hcq
+
+
+# ---- flattened tables whose treatment lists are interleaved line by line ----------------------
+
+LISTED_TABLE = (
+    "TABLE 2 Regimens of the children who received baricitinib.\n\n"
+    "Patient Concomitant treatments at Duration Status Additional treatments at last follow-up\n"
+    "1 MP (20 mg qd), AZA (50 mg bid), 8 6 Stopped | Unimproved MP (15 mg qd), MTX (10 4 proteinuria\n"
+    "tacrolimus (1 mg bid), rituximab (375 mg qw), LEF (10 mg qd), decreased C3\n"
+    "mg q4w) rituximab (375 mg q4w) low WBC\n\n"
+    "MP, methylprednisolone; AZA, azathioprine; MTX, methotrexate; LEF, leflunomide.\n"
+)
+
+
+def test_listed_table_phase_is_the_column_and_doses_stay_in_their_column():
+    from pipeline.extractors.doses import find_doses
+
+    text = LISTED_TABLE
+    seg = segment(text)
+    row = text.index("1 MP")
+    found = [Found("PATIENT", row, row + 1, {"id": "1"}), *find_doses(text, seg.tables)]
+    for word, nth in [("MP", 0), ("AZA", 0), ("MP", 1), ("MTX", 0), ("tacrolimus", 0),
+                      ("rituximab", 0), ("LEF", 0), ("rituximab", 1)]:
+        found.append(drug(text, word, nth))
+    found = attribute_phases(attribute_patients(found, text, seg), text, seg)
+    links = link_relations(found, text, seg)
+    dose_of = {(b.start, b.end): a for t, a, b in links if t == "DOSE_OF"}
+    got = [(text[f.start:f.end], f.attrs.get("phase"), dose_of[f.start, f.end].attrs.get("daily_mg")
+            if (f.start, f.end) in dose_of else None)
+           for f in sorted(found, key=lambda f: f.start) if f.label == "DRUG"]
+    assert got == [
+        ("MP", "at_initiation", "20"), ("AZA", "at_initiation", "100"),
+        ("MP", "last_followup", "15"), ("MTX", "last_followup", "1.43"),
+        ("tacrolimus", "at_initiation", "2"), ("rituximab", "at_initiation", "13.39"),
+        ("LEF", "last_followup", "10"), ("rituximab", "last_followup", "13.39"),
+    ]
+    assert all(f.attrs.get("patient") == "1" for f in found if f.label in ("DRUG", "DOSE"))
+
+
+# The nine rows of TABLE 2 of the cSLE paper, read from the text: per patient, the drugs of
+# "Concomitant treatments at TOF initiation" and of "Additional treatments at last follow-up",
+# each with the daily dose in mg of the dose linked to it.
+PRED, HCQ, MMF, BEL = "prednisone", "hydroxychloroquine", "mycophenolate mofetil", "belimumab"
+TOF, TAC, LEF = "tofacitinib", "tacrolimus", "leflunomide"
+CSLE_TABLE_2 = {
+    "1": {"at_initiation": [(PRED, "15"), (HCQ, "200"), ("cyclosporine", "75"), (BEL, "17.14")],
+          "last_followup": [(PRED, "6.25"), (HCQ, "200"), (TOF, "10"), ("telitacicept", "11.43")]},
+    "2": {"at_initiation": [(PRED, "25"), (HCQ, "300"), (MMF, "1000"), (BEL, "17.14")],
+          "last_followup": [(PRED, "12.5"), (HCQ, "300"), (MMF, "1000"), (TOF, "10")]},
+    "3": {"at_initiation": [(PRED, "32.5"), (HCQ, "200"), (LEF, "20"), (MMF, "750")],
+          "last_followup": [(PRED, "5"), (HCQ, "200"), (MMF, "750")]},
+    "4": {"at_initiation": [(PRED, "20"), (HCQ, "200"), (TAC, "2"), (BEL, "12.86")],
+          "last_followup": [(PRED, "15"), (HCQ, "200"), (TAC, "2"), (TOF, "10")]},
+    "5": {"at_initiation": [(PRED, "30"), (HCQ, "200"), (TAC, "2"), (BEL, "17.14")],
+          "last_followup": [(PRED, "27.5"), (HCQ, "200"), (LEF, "20"), (BEL, "17.14")]},
+    "6": {"at_initiation": [(PRED, "7.5"), (HCQ, "200"), (MMF, "1000")],
+          "last_followup": [(PRED, "7.5"), (HCQ, "200"), (MMF, "1000")]},
+    "7": {"at_initiation": [(PRED, "20"), (MMF, "1250")],
+          "last_followup": [(PRED, "12.5"), (MMF, "1250"), (TOF, "10")]},
+    "8": {"at_initiation": [(PRED, "12.5"), (HCQ, "150"), ("cyclophosphamide", "12.5"), (MMF, "750"),
+                            (BEL, "12.86")],
+          "last_followup": [(PRED, "2.5"), (HCQ, "150"), (MMF, "1000"), (TAC, "2")]},
+    "9": {"at_initiation": [(PRED, "7.5"), (HCQ, "200"), (MMF, "1000"), (BEL, "21.43")],
+          "last_followup": [(PRED, "2.5"), (HCQ, "200"), (MMF, "1000"), (TAC, "2")]},
+}
+
+
+@pytest.mark.slow
+def test_csle_table_2_lists_phases_and_daily_doses(shared_corpus: Path):
+    from pipeline.extract import find_mentions
+    from pipeline.ingest import ingest_file
+
+    text = ingest_file(shared_corpus / "000_6609ea2d8f922a32.txt").clean_text
+    found, links, seg = find_mentions(text)
+    table = next(t for t in seg.tables if t.caption.startswith("TABLE 2"))
+    assert table.list_phases == ("at_initiation", "last_followup")
+    dose_of = {id(drug): dose for t, dose, drug in links if t == "DOSE_OF"}
+    got: dict[str, dict[str, list[tuple[str, str | None]]]] = {}
+    for f in sorted(found, key=lambda f: f.start):
+        if f.label == "DRUG" and table.rows[0].start <= f.start < table.rows[-1].end:
+            dose = dose_of.get(id(f))
+            column = got.setdefault(f.attrs["patient"], {}).setdefault(f.attrs.get("phase", "?"), [])
+            column.append((f.attrs["norm"], dose.attrs.get("daily_mg") if dose else None))
+    assert got == CSLE_TABLE_2

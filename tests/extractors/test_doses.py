@@ -234,3 +234,46 @@ def test_doses_flattened_table_fictional_example() -> None:
 def test_doses_prose_wrapped_parenthesis_is_not_a_table_cut(text: str, expected: list[str]) -> None:
     assert spans(text) == expected
     assert all(f.rule != "table_continuation" for f in find_doses(text))
+
+
+# ---- flattened tables split into treatment-list columns (pipeline/segment/tables.py) ----------
+
+LISTED_TABLE = (
+    "TABLE 2 Regimens of the children who received baricitinib.\n\n"
+    "Patient Concomitant treatments at Duration Status Additional treatments at last follow-up\n"
+    "1 MP (20 mg qd), AZA (50 mg bid), 8 6 Stopped | Unimproved MP (15 mg qd), MTX (10 4 proteinuria\n"
+    "tacrolimus (1 mg bid), rituximab (375 mg qw), LEF (10 mg qd), decreased C3\n"
+    "mg q4w) rituximab (375 mg q4w) low WBC\n"
+    "2 MP (10 mg qd), AZA (50 mg bid) 2 9 Ongoing Improved MP (5 mg qd), MMF 2 None\n"
+    "(morning: 0.75 g, evening:\n"
+    "0.5 g), baricitinib (4 mg qd)\n\n"
+    "MP, methylprednisolone; AZA, azathioprine; MTX, methotrexate; LEF, leflunomide.\n"
+)
+
+
+def test_doses_listed_table_never_span_two_columns() -> None:
+    got = [(span, a["amount"], a.get("freq"), a.get("daily_mg")) for span, a in attrs_of(LISTED_TABLE)]
+    assert got == [
+        ("20 mg qd", "20", "qd", "20"), ("50 mg bid", "50", "bid", "100"),
+        ("15 mg qd", "15", "qd", "15"),
+        ("10", "10", "qw", "1.43"),  # MTX (10 ... next line mg qw): the part in its own cell
+        ("1 mg bid", "1", "bid", "2"),
+        ("375", "375", "q4w", "13.39"),  # rituximab (375 ... mg q4w), never "375 mg qw"
+        ("10 mg qd", "10", "qd", "10"), ("375 mg q4w", "375", "q4w", "13.39"),
+        ("10 mg qd", "10", "qd", "10"), ("50 mg bid", "50", "bid", "100"),
+        ("5 mg qd", "5", "qd", "5"),
+        # parts on consecutive lines with nothing between them: one span across the line break
+        ("morning: 0.75 g, evening:\n0.5 g", "0.75+0.5", "split", "1250"),
+        ("4 mg qd", "4", "qd", "4"),
+    ]
+    rules = {LISTED_TABLE[f.start:f.end]: f.rule for f in find_doses(LISTED_TABLE)}
+    assert rules["375"] == "table_column" and rules["10"] == "table_column"
+
+
+def test_doses_listed_table_with_its_segmentation_given() -> None:
+    from pipeline.segment import segment
+
+    tables = segment(LISTED_TABLE).tables
+    assert find_doses(LISTED_TABLE, tables) == find_doses(LISTED_TABLE)
+    # without the columns, the same text is read line by line: the seam makes "375 mg qw"
+    assert "375 mg qw" in [LISTED_TABLE[f.start:f.end] for f in find_doses(LISTED_TABLE, ())]
