@@ -53,6 +53,8 @@ def _process_pool(paths: Iterable[str], options: WorkOptions, workers: int) -> I
                 return
             done, _ = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
             for future in done:
+                if future not in in_flight:  # already reported when the pool broke
+                    continue
                 path = in_flight.pop(future)
                 try:
                     yield future.result()
