@@ -7,6 +7,7 @@ their matches in a source text, and turns accepted matches into edits of an :cla
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -53,12 +54,25 @@ class Context:
 Replacer = Callable[[re.Match[str], Context], str | None]
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _word_before(text: str, end: int) -> str:
+    """The run of word characters (``\\w``: alphanumerics and ``_``) that ends at ``end``."""
+    start = end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    return text[start:end]
+
+
 def _dehyphenate(match: re.Match[str], ctx: Context) -> str | None:
     """Join a word broken at a line end; drop the hyphen only if the joined word occurs elsewhere."""
+    # Read the words around the match in place: slicing the source before and after every
+    # match (and searching the slice for r"\w+$") made long texts with many breaks quadratic.
     text = ctx.source
-    left = re.search(r"\w+$", text[: match.start()])
-    right = re.match(r"\w+", text[match.end() :])
-    if left and right and (left.group(0) + right.group(0)).lower() in ctx.words:
+    left = _word_before(text, match.start())
+    right = _WORD.match(text, match.end())
+    if left and right and (left + right.group(0)).lower() in ctx.words:
         return ""
     return "-"
 
@@ -161,19 +175,24 @@ def find_edits(source: str, rules: Sequence[CleaningRule]) -> list[Edit]:
     """All accepted, non-overlapping edits of ``source``; earlier rules win overlaps."""
     ctx = Context(source, frozenset(w.lower() for w in re.findall(r"\w+", source)))
     accepted: list[Edit] = []
-    taken: list[tuple[int, int]] = []
+    # spans already taken, kept sorted: they do not overlap, so their starts and ends are both
+    # in order and an overlap check is a bisection (a scan of all of them was quadratic)
+    starts: list[int] = []
+    ends: list[int] = []
     for rule in rules:
         if rule.requires is not None and not rule.requires.search(source):
             continue
         for match in rule.pattern.finditer(source):
             start, end = match.span()
-            if start == end or any(start < e and s < end for s, e in taken):
+            i = bisect_right(starts, start)
+            if start == end or (i > 0 and ends[i - 1] > start) or (i < len(starts) and starts[i] < end):
                 continue
             out = rule.replacement(match, ctx)
             if out is None:
                 continue
             accepted.append(Edit(start, end, out, rule.name))
-            taken.append((start, end))
+            starts.insert(i, start)
+            ends.insert(i, end)
     return accepted
 
 

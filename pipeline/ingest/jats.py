@@ -15,6 +15,9 @@ from pipeline.ingest.document import ExtractedTable, TableCell
 from pipeline.ingest.errors import IngestError
 
 SKIP_INLINE = {"xref", "fn", "label"}
+# JATS articles nest some 15 elements deep; the layout below recurses once per level, so a
+# file nested thousands deep would end in RecursionError rather than an IngestError.
+MAX_DEPTH = 200
 
 
 @dataclass
@@ -71,8 +74,15 @@ def read_jats(data: bytes, origin: str) -> JatsText:
         raise IngestError(origin, f"unsafe XML refused ({type(exc).__name__})") from exc
     except SafeET.ParseError as exc:
         raise IngestError(origin, f"XML is not well-formed: {exc}") from exc
+    except (LookupError, ValueError) as exc:
+        # expat reads UTF-8/16 and single-byte encodings only: an unknown encoding name raises
+        # LookupError, a multi-byte one (shift_jis, big5) ValueError
+        raise IngestError(origin, f"XML encoding cannot be read: {exc}",
+                          hint="save the file as UTF-8") from exc
     if _local(root.tag) != "article":
         raise IngestError(origin, f"not a JATS article: root element is <{_local(root.tag)}>")
+    if _deeper_than(root, MAX_DEPTH):
+        raise IngestError(origin, f"XML elements nested more than {MAX_DEPTH} deep: not a JATS article")
     w = _Writer()
     title = None
     doi = None
@@ -94,6 +104,17 @@ def read_jats(data: bytes, origin: str) -> JatsText:
     if not w.text.strip():
         raise IngestError(origin, "JATS article has no text")
     return JatsText(w.text, title, doi, tuple(w.tables))
+
+
+def _deeper_than(root: Element, limit: int) -> bool:
+    """Whether elements nest more than ``limit`` deep, found without recursion."""
+    stack = [(root, 1)]
+    while stack:
+        el, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in el)
+    return False
 
 
 def _abstract(el: Element, w: _Writer) -> None:

@@ -8,6 +8,7 @@ Attribute formats follow ``annotations/GUIDELINES.md`` §DOSE.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -16,13 +17,14 @@ from typing import Any
 from pipeline.extractors.found import format_number
 
 NUM = r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?"
-UNIT = r"mg|g|µg|μg|ug|mcg|ml|iu"
+UNIT = r"mg|g|µg|μg|ug|mcg|ml|iu|gy|(?:international\s+)?units?"
 CARDINALS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8}
 NUMBER_WORDS = {**CARDINALS, "once": 1, "twice": 2, "thrice": 3}
 _NW = "|".join(CARDINALS)
 
 UCUM_UNITS = {"mg": "mg", "g": "g", "µg": "ug", "μg": "ug", "ug": "ug", "mcg": "ug",
-              "ml": "mL", "iu": "[iU]"}
+              "ml": "mL", "iu": "[iU]", "unit": "[iU]", "units": "[iU]",
+              "international units": "[iU]", "gy": "Gy"}
 PINT_MASS_UNITS = {"mg": "milligram", "g": "gram", "ug": "microgram"}
 PER_DAY = {"qd": 1.0, "bid": 2.0, "tid": 3.0, "qid": 4.0, "qod": 0.5, "split": 2.0}
 TIMES_A_DAY = {1: "qd", 2: "bid", 3: "tid", 4: "qid"}
@@ -33,7 +35,8 @@ FREQUENCIES: tuple[tuple[str, str], ...] = (
     (r"(?:once\s+)?every\s+(?:other|second|2|two)\s+days?|(?:on\s+)?alternate\s+days"
      r"|q\.o\.d\.?|qod|q\s*48\s*h(?:ours?)?", "qod"),
     (rf"(?:once\s+)?every\s+(?P<n1>\d+|{_NW})\s+weeks?|/\s*(?P<n2>\d+|{_NW})\s*weeks?"
-     r"|(?:q\s*|g(?=\dw))(?P<n3>[1-9])\s*w(?:ee)?k?s?", "weeks"),  # g4w: OCR for q4w
+     # g4w: OCR for q4w; two digits for q12w, the code this module writes for "every 12 weeks"
+     r"|(?:q\s*|g(?=\dw))(?P<n3>[1-9]\d?)\s*w(?:ee)?k?s?", "weeks"),
     (r"(?:once\s+)?(?:every|a|per)\s+week|(?:once\s+)?weekly|/\s*w(?:ee)?k|q\.w\.?|qwk?", "qw"),
     (rf"/?\s*(?P<n1>once|twice|thrice|(?:\d|{_NW})\s*(?:times|x))\s*(?:/|a|per)\s*d(?:ay)?"
      rf"|(?P<n2>once|twice|thrice|(?:\d|{_NW})\s*(?:times|x))\s+(?:daily|a\s+day)", "times"),
@@ -55,11 +58,15 @@ COUNT = rf"(?P<n1>once|twice|thrice|(?:\d+|{_NW})\s+times)"
 PER_WEIGHT = r"(?:/|per\s+)\s*(?P<w>kg|m2|m²|m\^2)|[·⋅]\s*(?P<w2>kg)\s*(?:-1|⁻¹)"
 PER_WEIGHT_DAY = r"/\s*\(\s*(?P<w>kg|m2|m²)\s*[/·.]\s*d(?:ay)?\s*\)"
 _END = r"(?![\w+\-])"
+# A comma between listed amounts. A comma directly followed by exactly three digits is a
+# thousands separator, never a list comma: without this rule "111,111,...,111 mg" can be split
+# into numbers in 2**(n-1) ways and the regex backtracks exponentially (a hang on 30 groups).
+_LIST_COMMA = r"\s*,(?!\d{3}(?!\d))\s*"
 
 _HEAD = re.compile(
     rf"""(?:(?P<a>{NUM})\s*[(\[]\s*(?:range:?\s*)?(?P<lo>{NUM})\s*(?:-|to)\s*(?P<hi>{NUM})\s*[)\]]
         |(?P<rlo>{NUM})\s*(?:-|to)\s*(?P<rhi>{NUM})
-        |(?P<alts>(?:{NUM})(?:\s*,\s*(?:{NUM}))*\s*,?\s*(?:and|or)\s*(?:{NUM}))
+        |(?P<alts>(?:{NUM})(?:{_LIST_COMMA}(?:{NUM}))*\s*,?\s*(?:and|or)\s*(?:{NUM}))
         |(?P<single>{NUM}))
         \s*(?P<unit>{UNIT})(?![a-z])""",
     re.IGNORECASE | re.VERBOSE,
@@ -145,9 +152,16 @@ def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+# Counts and week intervals above this are not posology; it also keeps int() away from
+# thousands of digits (ValueError past 4300) and 1/(7*n) away from underflowing to 0.
+MAX_COUNT_DIGITS = 4
+
+
 def _count_word(text: str) -> int | None:
     word = re.sub(r"\s*(?:times|x)$", "", text.strip().lower())
-    return int(word) if word.isdigit() else NUMBER_WORDS.get(word)
+    if word.isdigit():
+        return int(word) if len(word) <= MAX_COUNT_DIGITS else None
+    return NUMBER_WORDS.get(word)
 
 
 def frequency_code(match: re.Match[str], code: str) -> str | None:
@@ -169,7 +183,8 @@ def per_day_of(freq: str | None) -> float | None:
         return None
     if freq in PER_DAY:
         return PER_DAY[freq]
-    weeks = re.fullmatch(r"q(\d*)w", freq)
+    # q0w and intervals of thousands of digits are not codes frequency_code makes
+    weeks = re.fullmatch(rf"q([1-9]\d{{0,{MAX_COUNT_DIGITS - 1}}})?w", freq)
     return 1 / (7 * int(weeks.group(1) or 1)) if weeks else None
 
 
@@ -255,7 +270,7 @@ def _parse_modifiers(rest: str) -> _Modifiers | None:
             mods.routes += (code,)
         elif m := _COUNT.match(rest, pos):
             n = _count_word(m.group("n1"))
-            if n is None:
+            if n is None or n < 1:  # "0 times" is no count
                 return None
             mods.counts += (n,)
         else:
@@ -281,6 +296,8 @@ def _parse_split(text: str) -> Dose | None:
         if u2 is None or (u1 is not None and u1 != u2):
             return None
         parts = (_number(m.group("a1")), _number(m.group("a2")))
+        if not all(math.isfinite(a) for a in parts):  # hundreds of digits: inf
+            return None
         factor = mg_factor(u2)
         daily = (sum(parts) * factor,) if factor is not None else ()
         return Dose(unit=u2, amounts=parts, freq="split", per_day=PER_DAY["split"], daily_mg=daily)
@@ -321,6 +338,9 @@ def parse_dose(text: str) -> Dose | None:
         amounts = tuple(_number(n) for n in re.findall(NUM, head.group("alts")))
     else:
         amounts = (_number(head.group("single")),)
+    # hundreds of digits overflow float() to inf: not a dose, and no inf daily_mg downstream
+    if not all(math.isfinite(x) for x in (*amounts, low or 0.0, high or 0.0)):
+        return None
     per_day = per_day_of(freq)
     per_body = mods.per_kg or mods.per_m2
     return Dose(

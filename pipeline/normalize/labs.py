@@ -172,7 +172,8 @@ def parse_number(text: str) -> float | None:
     text = text.strip()
     if not _NUMBER.fullmatch(text):
         return None
-    return float(text.replace(",", ""))
+    value = float(text.replace(",", ""))
+    return value if math.isfinite(value) else None  # hundreds of digits overflow to inf
 
 
 _UNIT_SPELLING: tuple[tuple[str, str], ...] = (
@@ -181,8 +182,9 @@ _UNIT_SPELLING: tuple[tuple[str, str], ...] = (
     (r"^(?:cells\s*)?/\s*(?:mm3|mm\^3|mm³|cu\s*mm)$", "/mm3"),
     (r"^(?:cells\s*)?/\s*[µμu][lL]$", "/uL"),
     (r"^mm\s*/\s*(?:h|hr|hour|1\s*h)$", "mm/h"),
-    (r"^(?:[kK]?IU|iu)\s*/\s*(m?)[lL]$", r"[iU]/\1L"),
-    (r"^(?:[kK]?U|u)\s*/\s*(m?)[lL]$", r"U/\1L"),
+    # the kilo prefix is kept: kIU/L is 1000 IU/L (equal to IU/mL), not IU/L
+    (r"^(?:([kK]?)IU|iu)\s*/\s*(m?)[lL]$", r"\1[iU]/\2L"),
+    (r"^(?:([kK]?)U|u)\s*/\s*(m?)[lL]$", r"\1U/\2L"),
     (r"^([munpfµμ]?)(g|mol)\s*/\s*([dm]?)[lL]$", r"\1\2/\3L"),
     (r"^%$", "%"),
 )
@@ -192,9 +194,11 @@ def parse_unit(text: str) -> str | None:
     """A unit as written, in UCUM: ``"× 10^9/L"`` -> ``10*9/L``, ``"pg/ml"`` -> ``pg/mL``."""
     raw = re.sub(r"\s+", " ", text.strip())
     for pattern, replacement in _UNIT_SPELLING:
-        m = re.match(pattern, raw)
+        # ASCII digits only: "10^٩/L" would give a unit that pint, and so to_canonical, cannot read
+        m = re.match(pattern, raw, flags=re.ASCII)
         if m:
-            return m.expand(replacement).replace("µ", "u").replace("μ", "u")
+            unit = m.expand(replacement).replace("µ", "u").replace("μ", "u")
+            return unit[0].lower() + unit[1:] if unit[0] == "K" else unit  # KIU -> k[iU]
     return None
 
 
@@ -216,8 +220,15 @@ def _registry() -> Any:
     return ureg
 
 
+# What a UCUM unit of this module can look like. Anything else is refused before pint sees it:
+# pint evaluates what it parses, and "9**9**9" would run for minutes.
+_UCUM_SHAPE = re.compile(r"[A-Za-z0-9/*.%\[\]]{1,20}")
+
+
 def _pint_units(ucum: str) -> str | None:
     """A UCUM unit as a pint expression, or None for one we do not read."""
+    if not _UCUM_SHAPE.fullmatch(ucum) or "**" in ucum:
+        return None
     expr = re.sub(r"^10\*(\d+)/", r"1e\1/", ucum)
     expr = expr.replace("[iU]", "IU").replace("%", "percent")
     expr = re.sub(r"^/", "1/", expr).replace("mm3", "mm**3")

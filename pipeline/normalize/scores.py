@@ -6,6 +6,7 @@ the instrument's possible values), validated on load with errors naming the file
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -129,7 +130,7 @@ def parse_spread(text: str) -> Spread | None:
     if not m:
         return None
     low, high = float(m["low"]), float(m["high"])
-    if low > high:
+    if low > high or not math.isfinite(high):  # hundreds of digits overflow float() to inf
         return None
     iqr = re.search(r"interquartile|IQR", text, flags=re.I) is not None
     return Spread(low, high, "iqr" if iqr else "range")

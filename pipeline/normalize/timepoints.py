@@ -11,6 +11,7 @@ parser guesses a day where the text gives none, so months come from the small ta
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -72,6 +73,10 @@ _COMPARATOR = re.compile(
     r"approximately|nearly))\s*"
 )
 _LAST_FOLLOWUP = re.compile(r"\blast\s+follow-?\s*up\b", re.IGNORECASE)
+# A TIMEPOINT span is a phrase (the longest in the gold has 68 characters). Longer text is not
+# one, and searching it for a quantity is quadratic in the length of a run of numbers
+# ("Follow-up: 111,111,..." of 6,000 characters took 10 s).
+MAX_SPAN_CHARS = 500
 
 
 @dataclass(frozen=True)
@@ -165,15 +170,26 @@ def parse_date(text: str) -> PartialDate | None:
     return None
 
 
+# Words and units are looked up with the same case-insensitive match that found them: re's
+# IGNORECASE also matches look-alikes that str.lower() does not map back ("ſix", "fıve", "fİve",
+# "3 dayſ"), and a dictionary lookup of those raised ValueError or KeyError.
+_UNIT_KEYS = (("year", r"years?|yrs?"), ("month", r"months?"), ("week", r"weeks?"), ("day", r"days?"))
+
+
 def _number(token: str) -> float:
-    token = token.strip().lower()
-    return NUMBER_WORDS[token] if token in NUMBER_WORDS else float(token)
+    token = token.strip()
+    word = next((v for w, v in NUMBER_WORDS.items() if re.fullmatch(w, token, re.IGNORECASE)), None)
+    return float(token) if word is None else word
 
 
 def to_months(value: float, unit: str) -> float:
-    """A time in ``unit`` (year, month, week, day; plural or ``yr``) as months, 2 decimals."""
-    key = unit.lower().rstrip("s")
-    key = {"yr": "year"}.get(key, key)
+    """A time in ``unit`` (year, month, week, day; plural or ``yr``) as months, 2 decimals.
+
+    An unknown unit raises KeyError.
+    """
+    key = next((k for k, rx in _UNIT_KEYS if re.fullmatch(rx, unit.strip(), re.IGNORECASE)), None)
+    if key is None:
+        raise KeyError(unit)
     return round(value * MONTHS_PER_UNIT[key], 2)
 
 
@@ -188,7 +204,9 @@ def parse_quantity(text: str) -> tuple[float, ...]:
     if m is None:
         return ()
     numbers = re.findall(_NUM, m.group("nums"))
-    return tuple(to_months(_number(n), m.group("unit")) for n in numbers)
+    months = tuple(to_months(_number(n), m.group("unit")) for n in numbers)
+    # hundreds of digits overflow float() to inf: not a time
+    return months if all(math.isfinite(x) for x in months) else ()
 
 
 def event_anchor(phrase: str) -> str:
@@ -242,6 +260,8 @@ def _relative_or_duration(s: str) -> Timepoint | None:
     if quantity is None:
         return None
     months = parse_quantity(quantity.group(0))
+    if not months:  # an unreadable quantity (inf) makes no timepoint, not one without months
+        return None
     tail = rest[quantity.end():].strip()
     tail_low = tail.lower()
     if first or (not prep and not tail):
@@ -288,7 +308,7 @@ def _event_only(s: str) -> Timepoint | None:
 def parse_timepoint(text: str) -> Timepoint | None:
     """Read one TIMEPOINT span (``at 3 months``, ``Jun. 28,2020``, ``Follow-up: 24 months``)."""
     s = " ".join(text.split()).strip(" ,.;:()")
-    if not s:
+    if not s or len(s) > MAX_SPAN_CHARS:
         return None
     date = parse_date(s)
     if date is not None:

@@ -134,6 +134,10 @@ CASES: list[tuple[str, dict[str, str] | None]] = [
     ("morning: 0.5 g, evening: 250 mL", None),
     ("5 mg bid for 3 days", None),
     ("", None),
+    ("5000 units", {"amount": "5000", "unit": "[iU]"}),
+    ("5,000 international units sc bid", {"amount": "5000", "unit": "[iU]", "freq": "bid",
+                                          "per_day": "2", "route": "sc"}),
+    ("30 Gy", {"amount": "30", "unit": "Gy"}),
 ]
 
 
