@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from functools import cache
 
 from spacy.language import Language
@@ -13,6 +14,7 @@ from spacy.tokens import Doc
 from pipeline.extractors.found import Found
 from pipeline.extractors.lexicon import LexiconEntry, load_lexicon, load_word_list
 from pipeline.extractors.phrases import LexiconMatcher
+from pipeline.segment.model import Table
 
 DRUGS = "drugs.tsv"
 CLASSES = "drug_classes.tsv"
@@ -21,6 +23,23 @@ STOPLIST = "drug_stoplist.txt"
 DOSED_CLASS = re.compile(r"\s*\(\s*\d")
 OPEN_MIN_CHARS = 5
 OPEN_MAX_TOKENS = 4
+# An open-dictionary name that is measured, stained or named as an enzyme's substrate is not a
+# medication: "valproate levels", "vitamin E deficiency", "citrate synthase", "serum folate".
+MEASURED_AFTER = re.compile(
+    r"[ \t-]*(?:deficien\w*|levels?|concentrations?|stain\w*|\w+ases?)\b", re.IGNORECASE)
+MEASURED_BEFORE = re.compile(r"\b(?:serum|plasma|urinary|urine)\s+\Z", re.IGNORECASE)
+# "the isolate was sensitive to penicillin, ceftriaxone and vancomycin": a susceptibility test
+SUSCEPTIBILITY = re.compile(
+    r"\b(?:resistant|resistance|sensitive|sensitivity|susceptible|susceptibility)\s+to\b", re.IGNORECASE)
+SUSCEPTIBILITY_CUE = re.compile(
+    r"\b(?:isolates?|strains?|organisms?|MICs?|cultures?|E-?test|susceptib\w*|bacteri\w*)\b", re.IGNORECASE)
+LIST_BREAK = re.compile(
+    r"[.;:](?:\s|\Z)|\b(?:but|was|were|is|are|with|then|treated|started|given|received|therapy|treatment)\b",
+    re.IGNORECASE)
+# "lupus anticoagulant" is an antiphospholipid test, not a class of drugs given
+TEST_BEFORE_CLASS = re.compile(r"\blupus\s+\Z", re.IGNORECASE)
+SENTENCE_START = re.compile(r"[.!?]\s+(?=[A-Z])|\n")
+LOOKBACK = 300
 
 
 @cache
@@ -71,22 +90,47 @@ class DrugFinder:
         self.open_vocabulary = open_vocabulary
         self.by_norm = {e.get("norm"): e for e in self.drug_entries}
 
-    def __call__(self, doc: Doc, abbreviations: list[tuple[str, int, int, str]] | None = None) -> list[Found]:
-        """All DRUG and DRUG_CLASS mentions of ``doc`` (abbreviations: short, start, end, long)."""
+    def __call__(
+        self, doc: Doc, abbreviations: list[tuple[str, int, int, str]] | None = None,
+        tables: Sequence[Table] = (),
+    ) -> list[Found]:
+        """All DRUG and DRUG_CLASS mentions of ``doc`` (abbreviations: short, start, end, long;
+        ``tables``: segmentation's tables, whose list columns may wrap a name over two lines)."""
         found: list[Found] = []
         taken: list[tuple[int, int]] = []
         for span, entry in self.drugs(doc):
             found.append(_drug_found(span.start_char, span.end_char, entry, "lexicon"))
             taken.append((span.start_char, span.end_char))
+        found += self._wrapped_names(doc, tables, taken)
         if self.open_vocabulary:
             found += self._open(doc, taken)
         found += self._defined_abbreviations(doc, abbreviations or [], found, taken)
         found += self._dosed_classes(doc, found, taken)
         for span, entry in self.classes(doc):
-            if not _overlaps(span.start_char, span.end_char, taken):
+            if not _overlaps(span.start_char, span.end_char, taken) and not TEST_BEFORE_CLASS.search(
+                doc.text[max(0, span.start_char - 20):span.start_char]
+            ):
                 found.append(Found("DRUG_CLASS", span.start_char, span.end_char,
                                    {"norm": entry.get("norm")}, "class_lexicon"))
         return sorted(found, key=lambda f: (f.start, f.end))
+
+    def _wrapped_names(self, doc: Doc, tables: Sequence[Table], taken: list[tuple[int, int]]) -> list[Found]:
+        """A two-word name a flattened table's list column wrapped over a line break ("Cys" ...
+        next line "A"): the word before the break stands for the drug (GUIDELINES §2)."""
+        from pipeline.segment.list_columns import wrapped_names
+
+        out = []
+        for table in tables:
+            for row in table.rows:
+                if not row.lists:
+                    continue
+                for start, end, name in wrapped_names(doc.text, row):
+                    entry = next((e for e in self.drug_entries if e.surface == name
+                                  or (not e.exact and e.surface.lower() == name.lower())), None)
+                    if entry is not None and not _overlaps(start, end, taken):
+                        out.append(_drug_found(start, end, entry, "wrapped_name"))
+                        taken.append((start, end))
+        return out
 
     def _defined_abbreviations(
         self, doc: Doc, abbreviations: list[tuple[str, int, int, str]], found: list[Found],
@@ -129,6 +173,7 @@ class DrugFinder:
                 len(span.text) < OPEN_MIN_CHARS
                 or span.text.lower() in self.stoplist
                 or _overlaps(span.start_char, span.end_char, taken)
+                or not_a_medication(doc.text, span.start_char, span.end_char)
             ):
                 continue
             attrs = {"norm": norm}
@@ -160,6 +205,24 @@ class DrugFinder:
                 out.append(_drug_found(token.idx, token.idx + len(token), entry, "dosed_class"))
                 taken.append((token.idx, token.idx + len(token)))
         return out
+
+
+def not_a_medication(text: str, start: int, end: int) -> bool:
+    """Whether the substance at ``[start, end)`` is measured or tested rather than given."""
+    if MEASURED_AFTER.match(text, end) or MEASURED_BEFORE.search(text[max(0, start - 20):start]):
+        return True
+    begin = max(0, start - LOOKBACK)
+    breaks = list(SENTENCE_START.finditer(text, begin, start))
+    sentence = text[breaks[-1].end() if breaks else begin:start]
+    cues = list(SUSCEPTIBILITY.finditer(sentence))
+    if not cues or not SUSCEPTIBILITY_CUE.search(text, start - len(sentence), _sentence_end(text, end)):
+        return False
+    return LIST_BREAK.search(sentence, cues[-1].end()) is None
+
+
+def _sentence_end(text: str, end: int) -> int:
+    m = SENTENCE_START.search(text, end, end + LOOKBACK)
+    return m.start() if m else min(len(text), end + LOOKBACK)
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

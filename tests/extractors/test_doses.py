@@ -277,3 +277,20 @@ def test_doses_listed_table_with_its_segmentation_given() -> None:
     assert find_doses(LISTED_TABLE, tables) == find_doses(LISTED_TABLE)
     # without the columns, the same text is read line by line: the seam makes "375 mg qw"
     assert "375 mg qw" in [LISTED_TABLE[f.start:f.end] for f in find_doses(LISTED_TABLE, ())]
+
+
+def test_doses_unicode_spaces_between_amount_and_unit() -> None:
+    # PMC text puts a four-per-em or hair space between a number and its unit
+    text = "His daily medication was perindopril 2.5\u2005mg and ribavirin (1200\u200amg/day)."
+    assert [text[f.start:f.end] for f in find_doses(text)] == ["2.5\u2005mg", "1200\u200amg/day"]
+
+
+def test_doses_units_and_gray() -> None:
+    text = "5000 units of heparin; insulin 10 units daily; radiotherapy (70 Gy, 35 sessions)."
+    found = find_doses(text)
+    assert [(text[f.start:f.end], f.attrs["unit"]) for f in found] == [
+        ("5000 units", "[iU]"), ("10 units daily", "[iU]"), ("70 Gy", "Gy")]
+
+
+def test_doses_transfused_units_are_not_doses() -> None:
+    assert find_doses("She was transfused 2 units of packed red blood cells.") == []

@@ -98,3 +98,23 @@ def test_malformed_lexicon_names_file_and_line(tmp_path, monkeypatch):
     with pytest.raises(LexiconError, match=r"pipeline/data/lexicons/bad.tsv:2: expected 2 columns"):
         lex.load_lexicon("bad.tsv")
     lex.load_lexicon.cache_clear()
+
+
+def test_pharmacological_classes_and_short_abbreviations(finder):
+    text = "treated with diuretics, β-blockers and ACE inhibitors; VPA, 6-MP and heparin; chemotherapy"
+    assert [(s, label, n) for s, label, n, _, _ in found(finder, text)] == [
+        ("diuretics", "DRUG_CLASS", "diuretic"), ("β-blockers", "DRUG_CLASS", "beta_blocker"),
+        ("ACE inhibitors", "DRUG_CLASS", "ace_inhibitor"), ("VPA", "DRUG", "valproic acid"),
+        ("6-MP", "DRUG", "mercaptopurine"), ("heparin", "DRUG", "heparin"),
+        ("chemotherapy", "DRUG_CLASS", "chemotherapy"),
+    ]
+
+
+def test_lupus_anticoagulant_is_a_test_not_a_class(finder):
+    assert found(finder, "positive lupus anticoagulant") == []
+
+
+def test_measured_or_tested_substances_are_not_drugs(finder):
+    text = ("Serum folate was normal; vitamin E deficiency; citrate synthase activity; raised "
+            "valproate levels. The isolate was susceptible to ceftriaxone and vancomycin.")
+    assert found(finder, text) == []
