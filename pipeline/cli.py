@@ -264,6 +264,45 @@ def score(
     console.print(f"written {json_path} and {md_path}")
 
 
+@app.command()
+def report(
+    out: OutOpt = None,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+    gold: Annotated[Path | None, typer.Option(
+        help="Gold folder with <doc_id>.ann (default: gold_dir); documents without gold are shown alone.")] = None,
+    no_gold: Annotated[bool, typer.Option("--no-gold", help="Leave the gold out.")] = False,
+    workers: Annotated[int | None, typer.Option(help="Processes rendering documents.")] = None,
+) -> None:
+    """Write the review report, OUT/report/index.html: every document's text with its mentions
+    highlighted (and gold differences), its tables with links to the evidence, and a timeline
+    per patient. Reads the case database and the texts in OUT/brat written by `casemine run`."""
+    from pipeline.report import write_report
+    from pipeline.standoff import StandoffError, read_brat
+
+    settings = _settings(config, output_dir=out, workers=workers)
+    with _open_store(_store_url(settings, db, out)) as store:
+        tables = store.read_tables()
+    brat = settings.output_dir / "brat"
+    texts = {d: (brat / f"{d}.txt").read_text(encoding="utf-8")
+             for d in tables["documents"]["doc_id"] if (brat / f"{d}.txt").is_file()}
+    if not texts:
+        console.print(f"[red]error:[/red] no documents with their text in {brat}; run `casemine run` first")
+        raise typer.Exit(2)
+    gold_docs = {}
+    gold_dir = gold or settings.gold_dir
+    for ann in sorted(gold_dir.glob("*.ann")) if not no_gold else []:
+        if ann.stem in texts:
+            try:
+                gold_docs[ann.stem] = read_brat(ann, texts[ann.stem])
+            except StandoffError as exc:  # the gold was made on another version of the text
+                console.print(f"[yellow]notice:[/yellow] gold left out: {exc}")
+    with console.status("writing the report"):
+        index = write_report(settings.output_dir, tables, texts, gold=gold_docs or None,
+                             workers=settings.workers)
+    console.print(f"report of {len(texts)} documents ({len(gold_docs)} with gold): {index}")
+
+
 @db_app.command("query")
 def db_query(
     name: Annotated[str | None, typer.Argument(help="A named query (see `casemine db queries`).")] = None,

@@ -81,3 +81,30 @@ def test_extract_then_score_the_source_papers(shared_corpus: Path, tmp_path: Pat
     assert score["strict"]["LAB"]["f1"] >= 0.93
     assert score["lenient"]["TIMEPOINT"]["f1"] >= 0.90
     assert score["patient"]["accuracy"] >= 0.93
+
+
+@pytest.mark.slow
+def test_run_then_db_query_then_report(tmp_path: Path):
+    example = EXAMPLES / "ex05_ocr_damaged_lupus.txt"
+    result = runner.invoke(app, ["run", str(example), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "cases.sqlite").is_file()
+    for table in ("documents", "patients", "medications", "measurements", "events", "mentions"):
+        assert (tmp_path / "tables" / f"{table}.csv").is_file()
+        assert (tmp_path / "tables" / f"{table}.parquet").is_file()
+    again = runner.invoke(app, ["run", str(example), "--out", str(tmp_path)])
+    assert again.exit_code == 0 and "1 unchanged" in again.output
+    db = f"sqlite:///{tmp_path / 'cases.sqlite'}"
+    info = runner.invoke(app, ["db", "info", "--db", db])
+    assert "schema version 1" in info.output and "documents: 1 rows" in info.output
+    query = runner.invoke(app, ["db", "query", "--db", db, "--sql",
+                                "SELECT COUNT(*) AS n FROM documents", "--csv", str(tmp_path / "n.csv")])
+    assert query.exit_code == 0, query.output
+    assert (tmp_path / "n.csv").read_text().splitlines() == ["n", "1"]
+    bad = runner.invoke(app, ["db", "query", "nothing", "--db", db])
+    assert bad.exit_code == 2 and "no query named" in bad.output
+    report = runner.invoke(app, ["report", "--out", str(tmp_path), "--no-gold"])
+    assert report.exit_code == 0, report.output
+    index = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert "doc/ex05_ocr_damaged_lupus.html" in index
+    assert (tmp_path / "report" / "doc" / "ex05_ocr_damaged_lupus.html").is_file()
