@@ -270,7 +270,7 @@ def report(
     db: DbOpt = None,
     config: ConfigOpt = None,
     gold: Annotated[Path | None, typer.Option(
-        help="Gold folder with <doc_id>.ann (default: gold_dir); documents without gold stand alone.")] = None,
+        help="Gold folder with <doc_id>.ann; a document without gold stands alone.")] = None,
     no_gold: Annotated[bool, typer.Option("--no-gold", help="Leave the gold out.")] = False,
     workers: Annotated[int | None, typer.Option(help="Processes rendering documents.")] = None,
 ) -> None:
