@@ -61,7 +61,7 @@ def make_drugs(nlp: Language, name: str, open_vocabulary: bool) -> Callable[[Doc
         abbrevs = []
         if doc.has_extension("abbreviations") and doc._.abbreviations:
             abbrevs = [(a.text, a.start_char, a.end_char, a._.long_form.text) for a in doc._.abbreviations]
-        return _add(doc, finder(doc, abbrevs))
+        return _add(doc, finder(doc, abbrevs, tables=_segmentation(doc).tables))
 
     return component
 
@@ -92,7 +92,7 @@ def make_doses(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """DOSE: posology expressions, normalised."""
     from pipeline.extractors.doses import find_doses
 
-    return _text_family(lambda doc: find_doses(doc.text))
+    return _text_family(lambda doc: find_doses(doc.text, tables=_segmentation(doc).tables))
 
 
 @Language.factory("case_scores")

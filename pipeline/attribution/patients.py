@@ -1,8 +1,10 @@
 """Which patient each mention belongs to: a case number, ``cohort`` or ``other``.
 
 Evidence, strongest first: the table row, the per-case block, a numbered patient in the same
-sentence (or the sentence before, for a sentence that goes on about "he"/"she"), then the kind
-of section and whether the sentence cites other work or speaks of the study's own patients.
+sentence (the clause decides between several), the patient whose story the sentence goes on
+(about "he"/"she", or without a subject of its own in a results or case narrative), then the
+kind of section and whether the sentence cites other work or speaks of the study's own
+patients. A text with fewer than two numbered patients is one case unless it speaks of a cohort.
 """
 
 from __future__ import annotations
@@ -11,12 +13,18 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 
+from pipeline.attribution.clauses import clause_around
 from pipeline.attribution.rules import AttributionRules, attribution_rules
 from pipeline.extractors.found import Found
-from pipeline.segment.model import Segmentation, Table
+from pipeline.segment.model import Segmentation, Sentence, Table
 
 PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er|[Hh]im)\b")
-CONTINUATION_SENTENCES = 3
+CONTINUATION_SENTENCES = 5
+COHORT_SECTIONS = ("abstract", "methods", "results")
+# sections where a sentence without a subject of its own goes on with the patient before it
+STORY_SECTIONS = ("results", "case_presentation", "abstract")
+SENTENCE_END = ".!?:"
+COMPARISON_REACH = 20
 
 
 @dataclass(frozen=True)
@@ -27,20 +35,46 @@ class DocumentShape:
     patient_ids: frozenset[str]
 
 
-def document_shape(found: list[Found], seg: Segmentation) -> DocumentShape:
-    """A series has case blocks, numbered table rows or several numbered patients."""
-    ids = {f.attrs["id"] for f in found if f.label == "PATIENT" and f.attrs.get("id")}
+def document_shape(found: list[Found], seg: Segmentation, text: str = "") -> DocumentShape:
+    """A series has case blocks, numbered table rows or several numbered patients (``id`` before
+    attribution, ``patient`` after it). A text with fewer is one case, unless it has no case
+    presentation and its own abstract, methods or results speak of several patients
+    (``cohort_cues``): then it reports a cohort."""
+    ids = {f.attrs.get("id") or f.attrs["patient"] for f in found if f.label == "PATIENT"
+           and (f.attrs.get("id") or f.attrs.get("patient", "").isdigit())}
     ids |= {c.case_id for c in seg.case_blocks() if c.case_id}
-    return DocumentShape(single_case=len(ids) <= 1, patient_ids=frozenset(ids))
+    presents_a_case = any(s.kind == "case_presentation" for s in seg.sections)
+    single = len(ids) <= 1 and not (text and not presents_a_case and speaks_of_cohort(text, seg))
+    return DocumentShape(single_case=single, patient_ids=frozenset(ids))
+
+
+def speaks_of_cohort(text: str, seg: Segmentation) -> bool:
+    """Whether a sentence of the text's own abstract (not its background), methods or results,
+    citing no other work, speaks of several patients or of statistics over them."""
+    rules = attribution_rules()
+    for sent in seg.sentences:
+        section = seg.section_at(sent.start)
+        if section is None or section.kind not in COHORT_SECTIONS:
+            continue
+        if section.kind == "abstract" and section.title.lower() in rules.background_parts:
+            continue
+        sentence = text[sent.start:sent.end]
+        if any(c.search(sentence) for c in rules.cohort) and not any(
+                c.search(sentence) for c in rules.citation):
+            return True
+    return False
 
 
 def attribute_patients(found: list[Found], text: str, seg: Segmentation) -> list[Found]:
     """A copy of ``found`` with ``patient`` set on every mention."""
     rules = attribution_rules()
-    shape = document_shape(found, seg)
+    shape = document_shape(found, seg, text)
     sentences = [(s.start, s.end) for s in seg.sentences]
     starts = [s for s, _ in sentences]
-    numbered = [f for f in found if f.label == "PATIENT" and f.attrs.get("id")]
+    # "as Patient 3, he achieved ...", "Except for Patient 4, no other patients ...": a patient
+    # named for comparison is not the one the sentence speaks of
+    numbered = [f for f in found if f.label == "PATIENT" and f.attrs.get("id")
+                and not rules.comparison.search(text[max(0, f.start - COMPARISON_REACH):f.start])]
     out = []
     for f in found:
         patient = _patient_of(f, text, seg, shape, sentences, starts, numbered, rules)
@@ -90,19 +124,21 @@ def _patient_of(
     if len(ids) > 1:
         # an enumeration with labels, "case 1: 15 mg/day ..., case 2: 25 mg/day": the label before
         labelled = [p for p in in_sentence if p.end <= f.start and text[p.end:p.end + 1] == ":"]
-        return labelled[-1].attrs["id"] if labelled else "cohort"
-    if i > 0 and PRONOUN.search(sentence) and not shape.single_case:
-        # the story of one patient goes on in "he"/"she" sentences of the same paragraph
-        for k in range(i - 1, max(-1, i - 1 - CONTINUATION_SENTENCES), -1):
-            prev = sentences[k]
-            if "\n\n" in text[prev[1]:sent[0]]:
-                break
-            before = {p.attrs["id"] for p in numbered if prev[0] <= p.start < prev[1]}
-            if len(before) == 1:
-                return next(iter(before))
-            if before or not PRONOUN.search(text[prev[0]:prev[1]]):
-                break
+        if labelled:
+            return str(labelled[-1].attrs["id"])
+        # "case 1 discontinued CysA, and cases 2 and 4 discontinued belimumab": the clause's one
+        left, right = clause_around(text, f.start, f.end, sent[0], sent[1])
+        in_clause = [p for p in in_sentence if left <= p.start < right]
+        if len(in_clause) == 1 and in_clause[0].rule != "list_continuation":  # not "Cases 3, 7, and 8"
+            return str(in_clause[0].attrs["id"])
+        return "cohort"
     cites = any(p.search(sentence) for p in rules.citation)
+    if i > 0 and not shape.single_case and not ids and not cites and (
+        PRONOUN.search(sentence) or (kind in STORY_SECTIONS and not _speaks_of_group(sentence, rules))
+    ):
+        story = _story_patient(i, text, seg.sentences, numbered, rules)
+        if story is not None:
+            return story
     own = any(p.search(sentence) for p in rules.own)
     study = "1" if shape.single_case else "cohort"
     if shape.single_case and f.label == "PATIENT" and f.rule == "definite" and not cites:
@@ -124,6 +160,37 @@ def _patient_of(
     if kind == "methods" and not own:
         return "other" if f.label in ("RESPONSE", "DOSE", "LAB", "SCORE") else study
     return study
+
+
+def _speaks_of_group(sentence: str, rules: AttributionRules) -> bool:
+    return any(c.search(sentence) for c in rules.group)
+
+
+def _story_patient(
+    i: int, text: str, sentences: list[Sentence], numbered: list[Found], rules: AttributionRules
+) -> str | None:
+    """The patient whose story sentence ``i`` goes on: the one patient named in an earlier sentence
+    of the same paragraph, with no sentence between that names others or speaks of a group.
+    A blank line that a PDF left inside a sentence ("... discontinued.\n\nglucocorticoids,")
+    does not end the paragraph."""
+    after = sentences[i].start
+    for k in range(i - 1, max(-1, i - 1 - CONTINUATION_SENTENCES), -1):
+        prev = sentences[k]
+        if prev.kind != "sentence" or _paragraph_break(text, prev.end, after):
+            return None  # a heading or a table row ends the story too
+        before = {p.attrs["id"] for p in numbered if prev.start <= p.start < prev.end}
+        if len(before) == 1:
+            return str(next(iter(before)))
+        if before or _speaks_of_group(text[prev.start:prev.end], rules):
+            return None
+        after = prev.start
+    return None
+
+
+def _paragraph_break(text: str, end: int, start: int) -> bool:
+    """A blank line between a sentence that ends and one that starts with a capital."""
+    return ("\n\n" in text[end:start] and end > 0 and text[end - 1] in SENTENCE_END
+            and start < len(text) and (text[start].isupper() or text[start].isdigit()))
 
 
 def _table_at(tables: list[Table], offset: int) -> Table | None:

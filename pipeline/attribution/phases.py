@@ -1,50 +1,101 @@
 """Medication phase of each patient-level DRUG mention: prior, at_initiation, started,
-discontinued or last_followup (GUIDELINES §DRUG). Left out where the text does not say."""
+discontinued or last_followup (GUIDELINES §DRUG). Left out where the text does not say.
+
+Evidence, strongest first: the treatment-list column of a table; in a sentence, the words around
+the drug (``no HCQ``, ``switched to X``, ``X to replace Y``, ``added to X``), a cue in the part of
+its clause that holds it, in a ``when ...`` part, in the rest of the clause, before the run of
+drugs it stands in, in a time phrase that opens the sentence, the ``Label:`` field the sentence
+is; then defaults for the index drug, and what a replacement by the index drug says of the drug
+it replaced. Cue words are data (``pipeline/data/attribution.yaml``).
+"""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from pipeline.attribution.rules import attribution_rules
+from pipeline.attribution.clauses import clause_around, drug_runs, subclauses
+from pipeline.attribution.patients import document_shape
+from pipeline.attribution.rules import AttributionRules, Cue, attribution_rules
 from pipeline.extractors.found import Found
-from pipeline.segment.model import Segmentation, Table
-from pipeline.segment.tables import header_list_phases, list_column_at
+from pipeline.segment.list_columns import header_list_phases, list_column_at
+from pipeline.segment.model import Segmentation, Sentence, Table
 
 INDEX_CLASS = "jak_inhibitor"
-BEFORE_TARGET = re.compile(r"\b(?:changed to|switch(?:ed)? to|replaced by)\s*$", re.I)
-FOLLOW_UP_FIELD = re.compile(r"^Follow-up(?: at \d+ months)?:", re.I | re.M)
+BEFORE_TARGET = re.compile(r"\b(?:changed to|switch(?:ed)? to|replaced by)\s*(?:oral\s+)?$", re.I)
+TIME_POINT_PHASES = ("at_initiation", "prior", "last_followup")
 
 
 def attribute_phases(found: list[Found], text: str, seg: Segmentation) -> list[Found]:
     """A copy of ``found`` with ``phase`` on patient-level drugs where the text places them."""
+    rules = attribution_rules()
     responses = [f for f in found if f.label == "RESPONSE"]
-    starts = [s.start for s in seg.sentences]
+    drugs = [f for f in found if f.label == "DRUG" and f.attrs.get("patient", "").isdigit()]
+    # a dose between two drugs does not part them: "prednisone 15 mg qd, hydroxychloroquine 200 mg bid"
+    masked = list(text)
+    for dose in (f for f in found if f.label == "DOSE"):
+        masked[dose.start:dose.end] = " " * (dose.end - dose.start)
+    all_runs = drug_runs([f for f in found if f.label == "DRUG"], "".join(masked))
+    runs = {id(d): run for run in all_runs for d in run}
+    series = not document_shape(found, seg, text).single_case
+    story = _Story(text, seg, rules, [f for f in found if _is_index(f)],
+                   sorted((f for f in found if f.label == "DRUG"), key=lambda f: f.start),
+                   [(run[0].start, run[-1].end) for run in all_runs])
+    phases: dict[int, str | None] = {}
+    for f in drugs:
+        in_table = any(t.start <= f.start < t.end for t in seg.tables)
+        phase = _table_phase(f, seg.tables, text, responses) if in_table else None
+        sent = story.sentence_at(f.start)
+        if phase is None and sent is not None and sent.kind == "sentence":
+            phase = _sentence_phase(f, story, sent, runs.get(id(f)))
+        if _is_index(f) and not in_table:
+            if phase == "at_initiation":
+                phase = "started"  # the index drug is not taken at its own start
+            elif phase is None and (series or _in_case_block(f, seg)):
+                phase = "started"
+        phases[id(f)] = phase
+    _place_replaced_drugs(drugs, phases, story, runs)
     out = []
     for f in found:
-        patient = f.attrs.get("patient", "")
-        if f.label != "DRUG" or not patient.isdigit():
-            out.append(f)
-            continue
-        phase = _table_phase(f, seg.tables, text, responses)
-        if phase is None:
-            i = bisect_right(starts, f.start) - 1
-            sent = seg.sentences[i] if i >= 0 else None
-            if sent is not None and sent.kind == "sentence":
-                phase = _sentence_phase(f, text, sent.start, sent.end, seg)
-        if phase is None and f.attrs.get("class") == INDEX_CLASS and _in_case_block(f, seg):
-            phase = "started"
-        attrs = dict(f.attrs)
-        if phase:
-            attrs["phase"] = phase
-        out.append(replace(f, attrs=attrs))
+        phase = phases.get(id(f))
+        out.append(replace(f, attrs={**f.attrs, "phase": phase}) if phase else f)
     return out
+
+
+def _is_index(f: Found) -> bool:
+    return (f.label == "DRUG" and f.attrs.get("class") == INDEX_CLASS) or (
+        f.label == "DRUG_CLASS" and f.attrs.get("norm") == INDEX_CLASS)
 
 
 def _in_case_block(f: Found, seg: Segmentation) -> bool:
     section = seg.section_at(f.start)
     return section is not None and section.kind in ("case", "case_presentation")
+
+
+@dataclass
+class _Story:
+    """The text with its sentences, the rules, and where the index drug is named."""
+
+    text: str
+    seg: Segmentation
+    rules: AttributionRules
+    index_mentions: list[Found]
+    drugs: list[Found]
+    run_spans: list[tuple[int, int]]
+
+    def __post_init__(self) -> None:
+        self.starts = [s.start for s in self.seg.sentences]
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        """The sentence that holds ``offset``."""
+        i = bisect_right(self.starts, offset) - 1
+        sent = self.seg.sentences[i] if i >= 0 else None
+        return sent if sent is not None and offset < sent.end else None
+
+    def names_index(self, sent: Sentence) -> bool:
+        """Whether the sentence names the index drug (or its class)."""
+        return any(sent.start <= f.start < sent.end for f in self.index_mentions)
 
 
 def _table_phase(f: Found, tables: list[Table], text: str, responses: list[Found]) -> str | None:
@@ -70,59 +121,108 @@ def _table_phase(f: Found, tables: list[Table], text: str, responses: list[Found
     return None
 
 
-def _clause(text: str, start: int, end: int, s_start: int, s_end: int) -> tuple[int, int]:
-    """The comma-delimited clause around ``[start, end)``, ignoring commas in parentheses."""
-    depth = 0
-    left = s_start
-    for i in range(start - 1, s_start - 1, -1):
-        ch = text[i]
-        if ch == ")":
-            depth += 1
-        elif ch == "(":
-            if depth == 0:
-                continue
-            depth -= 1
-        elif ch in ",;:" and depth == 0:
-            left = i + 1
-            break
-    depth = 0
-    right = s_end
-    for i in range(end, s_end):
-        ch = text[i]
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            if depth == 0:
-                continue
-            depth -= 1
-        elif ch in ",;" and depth == 0:
-            right = i
-            break
-    return left, right
-
-
-def _sentence_phase(f: Found, text: str, s_start: int, s_end: int, seg: Segmentation) -> str | None:
-    left, right = _clause(text, f.start, f.end, s_start, s_end)
-    before = text[left:f.start]
-    clause = text[left:right]
-    if BEFORE_TARGET.search(before):
-        return "started"
-    for phase, rx in attribution_rules().phase_cues:
-        if rx.search(clause):
-            return phase
-    head = text[s_start:min(s_end, s_start + 40)]
-    if re.match(r"(?i)prior treatment", head):
-        return "at_initiation"
-    if re.match(r"(?i)\w+ dosage:", head):
-        return "started"
-    if FOLLOW_UP_FIELD.match(head) and _is_last_follow_up(s_start, seg, text):
-        return "last_followup"
+def _cue_phase(words: str, cues: tuple[Cue, ...], only: tuple[str, ...] | None = None) -> str | None:
+    for cue in cues:
+        if (only is None or cue.phase in only) and cue.search(words):
+            return cue.phase
     return None
 
 
-def _is_last_follow_up(offset: int, seg: Segmentation, text: str) -> bool:
-    section = seg.section_at(offset)
+def _sentence_phase(f: Found, story: _Story, sent: Sentence, run: list[Found] | None) -> str | None:
+    text, rules = story.text, story.rules
+    left, right = clause_around(text, f.start, f.end, sent.start, sent.end)
+    if rules.not_taken.search(text[left:f.start]):
+        return None  # "no HCQ due to visual field loss"
+    if BEFORE_TARGET.search(text[left:f.start]) or _replaces_next_drug(f, story, sent):
+        return "started"
+    if rules.continuing_before.search(text[left:f.start]):
+        return "at_initiation"  # "tofacitinib was added to methotrexate"
+    phase = _subclause_phase(f, story, left, right)
+    if phase is None and run is not None and run[0] is not f:
+        # "treatment with ruxolitinib, MTX, and tocilizumab": the cue before the run
+        first = run[0]
+        first_sent = story.sentence_at(first.start) or sent  # a PDF may break a sentence in a run
+        head_start, _ = clause_around(text, first.start, first.end, first_sent.start, first_sent.end)
+        phase = _cue_phase(text[head_start:first.start], rules.phase_cues)
+    if phase is not None:
+        return phase
+    sentence = text[sent.start:sent.end]
+    lead = rules.leading_time_phrase.search(sentence)
+    if lead is not None and sent.start + lead.end() <= left:
+        phase = _cue_phase(lead.group(0), rules.phase_cues, TIME_POINT_PHASES)
+        if phase is not None:
+            return phase
+    for field in rules.phase_fields:
+        if field.search(sentence):
+            if field.last_only and not _is_last_field(field, sent.start, story):
+                return None
+            return field.phase
+    return None
+
+
+def _subclause_phase(f: Found, story: _Story, left: int, right: int) -> str | None:
+    """The cue of the part of the clause that holds the drug; else a time clause among the other
+    parts ("when baricitinib was added"); else a cue of a part that names no other drug (a cue
+    beside another drug is that drug's: "tocilizumab was stopped | and oral tofacitinib ...")."""
+    text, cues = story.text, story.rules.phase_cues
+    parts = subclauses(text, left, right, story.run_spans)
+    own = next((p for p in parts if p[0] <= f.start < p[1]), (left, right))
+    phase = _cue_phase(text[own[0]:own[1]], cues)
+    others = [(a, b) for a, b in parts if (a, b) != own]
+    for a, b in others:
+        if phase is None and story.rules.time_subclause.search(text[a:b]):
+            phase = _cue_phase(text[a:b], cues, TIME_POINT_PHASES)
+    for a, b in others:
+        if phase is None and not any(a <= d.start < b for d in story.drugs):
+            phase = _cue_phase(text[a:b], cues)
+    return phase
+
+
+def _replaces_next_drug(f: Found, story: _Story, sent: Sentence) -> bool:
+    """``tofacitinib (2.5 mg/twice/day) to replace the TCZ``: the drug is the new one."""
+    after = [d for d in story.drugs if f.end <= d.start < sent.end]
+    return bool(after) and story.rules.new_then_old.search(story.text[f.end:after[0].start]) is not None
+
+
+def _is_last_field(field: Cue, offset: int, story: _Story) -> bool:
+    section = story.seg.section_at(offset)
     if section is None:
         return False
-    later = text[offset + 1:section.end]
-    return FOLLOW_UP_FIELD.search(later) is None
+    later = story.text[offset + 1:section.end]
+    return re.search(field.regex.pattern, later, re.I | re.M) is None
+
+
+def _place_replaced_drugs(
+    drugs: list[Found], phases: dict[int, str | None], story: _Story, runs: dict[int, list[Found]]
+) -> None:
+    """A drug the index drug replaced ("tofacitinib to replace the TCZ") is one the patient took
+    before: its mentions that no cue places and its starts before the replacement (in the same
+    section) are ``prior``. The drugs begun with it went on when the text says the others
+    remained unchanged (``at_initiation``); else their start before the index drug is no phase."""
+    text, rules = story.text, story.rules
+    for new in drugs:
+        sent = story.sentence_at(new.start)
+        if not _is_index(new) or sent is None:
+            continue
+        patient = new.attrs["patient"]
+        for old in drugs:
+            if _is_index(old) or old.attrs["patient"] != patient or not sent.start <= old.start < sent.end:
+                continue
+            if not ((old.start >= new.end and rules.new_then_old.search(text[new.end:old.start]))
+                    or (old.end <= new.start and rules.old_then_new.search(text[old.end:new.start]))):
+                continue
+            unchanged = rules.others_unchanged.search(text[sent.start:sent.end]) is not None
+            section = story.seg.section_at(new.start)
+            for m in drugs:
+                m_sent = story.sentence_at(m.start)
+                if (m.attrs["patient"] != patient or m.attrs.get("norm") != old.attrs.get("norm")
+                        or m_sent is None or m_sent.kind != "sentence" or story.names_index(m_sent)):
+                    continue
+                earlier = m.start < new.start and story.seg.section_at(m.start) == section
+                if phases[id(m)] is None:
+                    phases[id(m)] = "prior"
+                elif phases[id(m)] == "started" and earlier:
+                    phases[id(m)] = "prior"
+                    for other in runs.get(id(m), []):
+                        if other is not m and phases.get(id(other)) == "started" and not _is_index(other):
+                            phases[id(other)] = "at_initiation" if unchanged else None

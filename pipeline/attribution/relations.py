@@ -12,8 +12,8 @@ from importlib import resources
 import yaml
 
 from pipeline.extractors.found import Found
+from pipeline.segment.list_columns import list_column_at
 from pipeline.segment.model import Segmentation, TableRow
-from pipeline.segment.tables import list_column_at
 
 DOSE_REACH = 60
 DOSE_OF_DRUG = re.compile(r"\b(?:doses?|dosing|dosage)\s+(?:of|for)\s+$", re.I)

@@ -1,4 +1,5 @@
-"""The attribution cues of ``pipeline/data/attribution.yaml``, validated on load."""
+"""The attribution cues of ``pipeline/data/attribution.yaml``, validated on load: every regex
+compiles and passes its own examples."""
 
 from __future__ import annotations
 
@@ -6,10 +7,28 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import yaml
 
 PHASES = ("prior", "at_initiation", "started", "discontinued", "last_followup")
+ORIGIN = "pipeline/data/attribution.yaml"
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One regex of the file with its examples (``match``: found in; ``no_match``: not found in)."""
+
+    where: str
+    regex: re.Pattern[str]
+    match_examples: tuple[str, ...] = ()
+    no_match_examples: tuple[str, ...] = ()
+    phase: str = ""
+    last_only: bool = False
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The first match in ``text``."""
+        return self.regex.search(text)
 
 
 @dataclass(frozen=True)
@@ -17,43 +36,104 @@ class AttributionRules:
     """Compiled cues for patient attribution and medication phase."""
 
     other_sections: frozenset[str]
-    citation: tuple[re.Pattern[str], ...]
-    own: tuple[re.Pattern[str], ...]
-    definition: tuple[re.Pattern[str], ...]
+    citation: tuple[Cue, ...]
+    own: tuple[Cue, ...]
+    definition: tuple[Cue, ...]
     background_parts: frozenset[str]
-    phase_cues: tuple[tuple[str, re.Pattern[str]], ...]
-    table_headers: tuple[tuple[str, re.Pattern[str]], ...]
+    cohort: tuple[Cue, ...]
+    group: tuple[Cue, ...]
+    comparison: Cue
+    phase_cues: tuple[Cue, ...]
+    leading_time_phrase: Cue
+    subclause_conjunctions: Cue
+    time_subclause: Cue
+    continuing_before: Cue
+    phase_fields: tuple[Cue, ...]
+    not_taken: Cue
+    drug_list_separator: Cue
+    new_then_old: Cue
+    old_then_new: Cue
+    others_unchanged: Cue
+    table_headers: tuple[Cue, ...]
+
+    def all_cues(self) -> list[Cue]:
+        """Every cue of the file (for the test that runs their examples)."""
+        out: list[Cue] = []
+        for value in vars(self).values():
+            if isinstance(value, Cue):
+                out.append(value)
+            elif isinstance(value, tuple) and value and isinstance(value[0], Cue):
+                out.extend(value)
+        return out
+
+
+def example_problems(cue: Cue) -> list[str]:
+    """The examples ``cue`` gets wrong, as messages naming the cue."""
+    problems = [f"{cue.where}: example {text!r} is not matched"
+                for text in cue.match_examples if not cue.search(text)]
+    problems += [f"{cue.where}: no_match example {text!r} is matched"
+                 for text in cue.no_match_examples if cue.search(text)]
+    return problems
+
+
+def _cue(raw: Any, where: str, flags: int, phased: bool = False) -> Cue:
+    if isinstance(raw, str):
+        raw = {"regex": raw}
+    if not isinstance(raw, dict) or not isinstance(raw.get("regex"), str):
+        raise ValueError(f"{ORIGIN}: {where}: needs a regex")
+    phase = raw.get("phase", "")
+    if phased and phase not in PHASES:
+        raise ValueError(f"{ORIGIN}: {where}: unknown phase {phase!r}")
+    try:
+        regex = re.compile(raw["regex"], flags)
+    except re.error as exc:
+        raise ValueError(f"{ORIGIN}: {where}: {exc}") from exc
+    examples = raw.get("examples") or {}
+    cue = Cue(where, regex, tuple(examples.get("match") or ()), tuple(examples.get("no_match") or ()),
+              phase, bool(raw.get("last_only", False)))
+    problems = example_problems(cue)
+    if problems:
+        raise ValueError(f"{ORIGIN}: {problems[0]}")
+    return cue
 
 
 @cache
 def attribution_rules() -> AttributionRules:
     """Load and check ``attribution.yaml``; errors name the file and the entry."""
-    origin = "pipeline/data/attribution.yaml"
     data = yaml.safe_load(resources.files("pipeline.data").joinpath("attribution.yaml").read_text("utf-8"))
 
-    def compile_all(key: str, flags: int = re.I) -> tuple[re.Pattern[str], ...]:
-        try:
-            return tuple(re.compile(p, flags) for p in data[key])
-        except (KeyError, re.error) as exc:
-            raise ValueError(f"{origin}: {key}: {exc}") from exc
+    def cues(key: str, flags: int = re.I, phased: bool = False) -> tuple[Cue, ...]:
+        items = data.get(key)
+        if not isinstance(items, list):
+            raise ValueError(f"{ORIGIN}: {key} must be a list")
+        return tuple(_cue(item, f"{key} entry {n}", flags, phased) for n, item in enumerate(items, start=1))
 
-    def phased(key: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
-        out = []
-        for n, item in enumerate(data[key], start=1):
-            if item.get("phase") not in PHASES:
-                raise ValueError(f"{origin}: {key} entry {n}: unknown phase {item.get('phase')!r}")
-            try:
-                out.append((item["phase"], re.compile(item["regex"], re.I)))
-            except re.error as exc:
-                raise ValueError(f"{origin}: {key} entry {n}: {exc}") from exc
-        return tuple(out)
+    def one(key: str, flags: int = re.I) -> Cue:
+        path = key.split(".")
+        raw: Any = data
+        for part in path:
+            raw = raw.get(part) if isinstance(raw, dict) else None
+        return _cue(raw, key, flags)
 
     return AttributionRules(
         other_sections=frozenset(data["other_sections"]),
-        citation=compile_all("citation_cues", re.M),
-        own=compile_all("own_cues"),
-        definition=compile_all("definition_cues", re.M),
+        citation=cues("citation_cues", re.M),
+        own=cues("own_cues"),
+        definition=cues("definition_cues", re.M),
         background_parts=frozenset(str(x).lower() for x in data["background_abstract_parts"]),
-        phase_cues=phased("phase_cues"),
-        table_headers=phased("table_phase_headers"),
+        cohort=cues("cohort_cues"),
+        group=cues("group_cues"),
+        comparison=one("comparison_before_patient"),
+        phase_cues=cues("phase_cues", phased=True),
+        leading_time_phrase=one("leading_time_phrase"),
+        subclause_conjunctions=one("subclause_conjunctions"),
+        time_subclause=one("time_subclause"),
+        continuing_before=one("continuing_before"),
+        phase_fields=cues("phase_fields", phased=True),
+        not_taken=one("not_taken"),
+        drug_list_separator=one("drug_list_separator"),
+        new_then_old=one("replacement.new_then_old"),
+        old_then_new=one("replacement.old_then_new"),
+        others_unchanged=one("replacement.others_unchanged"),
+        table_headers=cues("table_phase_headers", phased=True),
     )

@@ -31,7 +31,7 @@ from pipeline.attribution.phases import INDEX_CLASS
 from pipeline.extractors.found import Found, format_number
 from pipeline.extractors.labs import RuleFile, RulePattern, load_rule_file
 from pipeline.extractors.lexicon import LexiconEntry, load_lexicon
-from pipeline.extractors.scores import _row_slots, _sentence_before, _words, header_cells
+from pipeline.extractors.scores import header_cells, line_words, row_number_slots, sentence_before
 from pipeline.segment.model import Segmentation, Sentence, Table, TableRow
 
 RESOURCE = "demographics.yaml"
@@ -185,7 +185,7 @@ def _of_subgroup(text: str, m: re.Match[str], rules: RuleFile) -> bool:
     if not m.groupdict().get("stat"):
         return False
     after = re.split(r"\.\s|\n\s*\n", text[m.end():m.end() + 160])[0]
-    sentence = _sentence_before(text, m.start()) + m.group() + after
+    sentence = sentence_before(text, m.start()) + m.group() + after
     return bool(rules.get("subgroup").regex.search(sentence))
 
 
@@ -222,7 +222,7 @@ def _duration_claims(text: str, rules: RuleFile) -> list[_Claim]:
             if value is None or _of_subgroup(text, m, rules):
                 continue
             if not m["anchor"]:
-                prefix = _sentence_before(text, m.start())
+                prefix = sentence_before(text, m.start())
                 last = list(time_anchor.finditer(prefix))
                 if last:
                     said = re.split(r",|;", prefix[last[-1].start():])[0]
@@ -360,7 +360,7 @@ def _cell_claims(text: str, table: Table, rules: RuleFile) -> list[_Claim]:
 def _first_line_words(text: str, row: TableRow) -> list[tuple[int, int, str]]:
     line_end = text.find("\n", row.start)
     line_end = row.end if line_end < 0 else min(line_end, row.end)
-    words = _words(text[row.start:line_end], row.start)
+    words = line_words(text[row.start:line_end], row.start)
     return words[1:] if words and words[0][2] == row.key else words
 
 
@@ -399,7 +399,7 @@ def _flat_ages(text: str, table: Table, rows: list[TableRow], rules: RuleFile) -
     """Two age columns and a disease duration column of a flattened table, by the sum rule.
 
     The header's first line names the columns in order (two "Age" and one "Disease"); each
-    row's bare numbers (``_row_slots``) are its numeric cells in that order, all in years.
+    row's bare numbers (``row_number_slots``) are its numeric cells in that order, all in years.
     Exactly one choice of three of them, kept in the header's order, must satisfy earlier age +
     duration = later age in every row. The later age is at the index start when the header names
     it; the earlier is at diagnosis or onset when the header names one of them only.
@@ -414,7 +414,7 @@ def _flat_ages(text: str, table: Table, rows: list[TableRow], rules: RuleFile) -
             or rules.get("header_months").regex.search(header)
             or rules.get("header_other_anchor").regex.search(header)):
         return []
-    slots = [_row_slots(text, row)[1] for row in rows]
+    slots = [row_number_slots(text, row)[1] for row in rows]
     if len({len(s) for s in slots}) != 1:
         return []
     order = [name for _, name in sorted([(ages[0], "a"), (ages[1], "b"), (durations[0], "d")])]

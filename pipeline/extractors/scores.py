@@ -53,7 +53,8 @@ def _score_attrs(instrument: str, value: float, stat: str, spread_text: str | No
     return attrs
 
 
-def _sentence_before(text: str, start: int) -> str:
+def sentence_before(text: str, start: int) -> str:
+    """The text of the sentence before ``start`` up to it (back to a full stop or a blank line)."""
     return re.split(r"\.\s|\n\s*\n", text[max(0, start - 300):start])[-1]
 
 
@@ -66,7 +67,7 @@ def run_score_pattern(name: str, text: str, rules: RuleFile | None = None) -> li
         instrument = lookup_instrument(m["abbr"] or m["name"])
         value = parse_score_value(instrument.name, m["value"]) if instrument else None
         start = m.start("abbr") if m["abbr"] else m.start()
-        if instrument is None or value is None or definition.search(_sentence_before(text, start)):
+        if instrument is None or value is None or definition.search(sentence_before(text, start)):
             continue
         stat_m = stat_re.search(text[max(0, m.start() - 40):m.start()])
         stat = parse_stat(stat_m["stat"]) if stat_m else "value"
@@ -191,7 +192,9 @@ def _cell_values(text: str, table: Table) -> list[tuple[ColumnName, int, int, st
 
 
 @dataclass(frozen=True)
-class _Token:
+class LineWord:
+    """A word of a table row's first line: its position among the line's words, its offsets."""
+
     index: int
     start: int
     end: int
@@ -207,17 +210,18 @@ class _Cue:
     after: bool | None
 
 
-def _words(line: str, offset: int = 0) -> list[tuple[int, int, str]]:
+def line_words(line: str, offset: int = 0) -> list[tuple[int, int, str]]:
+    """The words of ``line`` (runs of non-space, without noise tokens) with offsets + ``offset``."""
     return [(offset + m.start(), offset + m.end(), m.group()) for m in re.finditer(r"\S+", line)
             if m.group() not in _NOISE_TOKEN]
 
 
-def _row_slots(text: str, row: TableRow) -> tuple[int, list[_Token]]:
+def row_number_slots(text: str, row: TableRow) -> tuple[int, list[LineWord]]:
     """The first line of a flattened row: its token count and its bare-number slots."""
     line_end = text.find("\n", row.start)
     line_end = row.end if line_end < 0 else min(line_end, row.end)
-    tokens = [_Token(i, a, b, w) for i, (a, b, w) in enumerate(_words(text[row.start:line_end],
-                                                                        row.start))]
+    words = line_words(text[row.start:line_end], row.start)
+    tokens = [LineWord(i, a, b, w) for i, (a, b, w) in enumerate(words)]
     slots = []
     for i, tok in enumerate(tokens):
         if i == 0 and tok.text == row.key:
@@ -245,7 +249,7 @@ def _header_cues(text: str, table: Table) -> list[_Cue]:
         found = [(m, c) for m in name_re.finditer(line) if (c := column_name(m.group()))]
         if not found:
             continue
-        words = _words(line)
+        words = line_words(line)
         cues = []
         for i, (m, name) in enumerate(found):
             index = next(n for n, (a, _b, _w) in enumerate(words) if a >= m.start())
@@ -272,7 +276,7 @@ def align_flat_columns(text: str, table: Table) -> list[tuple[ColumnName, int, i
     layout-aware reader.
     """
     cues = _header_cues(text, table)
-    rows = [_row_slots(text, row) for row in table.rows]
+    rows = [row_number_slots(text, row) for row in table.rows]
     if not cues or not rows or len({len(slots) for _n, slots in rows}) != 1:
         return []
     n_slots = len(rows[0][1])

@@ -226,3 +226,184 @@ def test_csle_table_2_lists_phases_and_daily_doses(shared_corpus: Path):
             column = got.setdefault(f.attrs["patient"], {}).setdefault(f.attrs.get("phase", "?"), [])
             column.append((f.attrs["norm"], dose.attrs.get("daily_mg") if dose else None))
     assert got == CSLE_TABLE_2
+
+
+# ---- cues as data ---------------------------------------------------------------------------------
+
+def _cue_examples() -> list[tuple[str, str, bool]]:
+    from pipeline.attribution.rules import attribution_rules
+
+    out = []
+    for cue in attribution_rules().all_cues():
+        out += [(cue.where, text, True) for text in cue.match_examples]
+        out += [(cue.where, text, False) for text in cue.no_match_examples]
+    return out
+
+
+@pytest.mark.parametrize(("where", "text", "matches"), _cue_examples())
+def test_attribution_cue_examples(where: str, text: str, matches: bool):
+    from pipeline.attribution.rules import attribution_rules
+
+    cue = next(c for c in attribution_rules().all_cues() if c.where == where)
+    assert (cue.search(text) is not None) == matches
+
+
+def test_a_cue_that_fails_its_example_names_the_file_and_entry():
+    import re
+
+    from pipeline.attribution.rules import _cue
+
+    with pytest.raises(ValueError, match=r"attribution\.yaml: citation_cues entry 2: example 'b'"):
+        _cue({"regex": "a", "examples": {"match": ["b"]}}, "citation_cues entry 2", re.I)
+
+
+def test_citation_cue_skips_ranges_that_are_statistics():
+    from pipeline.attribution.rules import attribution_rules
+
+    def cites(sentence: str) -> bool:
+        return any(c.search(sentence) for c in attribution_rules().citation)
+
+    assert not cites("The median age at diagnosis and JAKi initiation were 6.5 (2-11) years and 12.75\n"
+                     "(3-16) years, respectively.")
+    assert cites("to ruxolitinib in HLH (6, 15), three patients with SJIA-MAS showed a good response")
+
+
+# ---- patients -----------------------------------------------------------------------------------
+
+def _patients(text: str, found: list[Found]) -> list[tuple[str, str]]:
+    from pipeline.extractors.patients import find_patients
+
+    seg = segment(text)
+    everything = find_patients(text, seg.tables) + found
+    return [(text[f.start:f.end], f.attrs["patient"])
+            for f in attribute_patients(everything, text, seg) if f.label != "PATIENT"]
+
+
+def test_a_statistic_range_keeps_its_sentence_with_the_cohort():
+    text = ("Results\n\nPatient 1 and Patient 2 were girls. The median age at JAKi initiation was "
+            "12.75 (3-16) years for tofacitinib.\n")
+    assert _patients(text, [drug(text, "tofacitinib", 0, "jak_inhibitor")]) == [("tofacitinib", "cohort")]
+
+
+def test_a_cohort_only_text_keeps_cohort_facts_with_the_cohort():
+    text = ("Tofacitinib in sJIA\n\nMethods\n\nWe reviewed 12 children with sJIA treated with tofacitinib.\n\n"
+            "Results\n\nThe median JADAS-27 fell. Tofacitinib was stopped in one child.\n")
+    found = [drug(text, "tofacitinib", 0, "jak_inhibitor"), drug(text, "Tofacitinib", 1, "jak_inhibitor")]
+    assert [p for _, p in _patients(text, found)] == ["cohort", "cohort"]
+    single = "Case presentation\n\nA 4-year-old girl received tocilizumab. The median ESR was high.\n"
+    assert _patients(single, [drug(single, "tocilizumab", 0, "il6_inhibitor")]) == [("tocilizumab", "1")]
+
+
+def test_several_patients_in_a_sentence_the_clause_decides():
+    text = ("Results\n\nIn addition, case 1 discontinued CysA, and cases 2 and 4 discontinued belimumab. "
+            "Cases 3, 7, and 8 had SDI scores of 1.\n")
+    score_at = text.index("SDI scores of 1")
+    found = [drug(text, "CysA", 0, "calcineurin_inhibitor"), drug(text, "belimumab", 0, "blys_inhibitor"),
+             Found("SCORE", score_at, score_at + 15, {})]
+    assert _patients(text, found) == [("CysA", "1"), ("belimumab", "cohort"), ("SDI scores of 1", "cohort")]
+
+
+def test_the_story_of_one_patient_goes_on_until_a_group_or_another_patient():
+    # the PDF left blank lines inside the paragraph; "as Patient 3" only compares
+    text = ("Results\n\nPatient 6 achieved partial remission after the introduction of ruxolitinib. However, 1 week "
+            "later, he presented with fever. JAKi treatment was discontinued for 2 weeks. Finally, as Patient 3, "
+            "he achieved complete remission after treatment of canakinumab. Patient 8 experienced MAS before "
+            "ruxolitinib treatment. After a complete resolution of 4 months, ruxolitinib was discontinued.\n\n"
+            "glucocorticoids,\n\nMaintenance treatment included tocilizumab. However, she presented with a flare "
+            "and was switched to canakinumab. Nine patients received MTX.\n\nAnakinra was expensive.\n")
+    found = [drug(text, "ruxolitinib", n, "jak_inhibitor") for n in range(3)]
+    found += [drug(text, "canakinumab", n, "il1_inhibitor") for n in range(2)]
+    found += [drug(text, "tocilizumab", 0, "il6_inhibitor"), drug(text, "MTX"), drug(text, "Anakinra")]
+    assert _patients(text, sorted(found, key=lambda f: f.start)) == [
+        ("ruxolitinib", "6"), ("canakinumab", "6"), ("ruxolitinib", "8"), ("ruxolitinib", "8"),
+        ("tocilizumab", "8"), ("canakinumab", "8"), ("MTX", "cohort"), ("Anakinra", "cohort"),
+    ]
+
+
+# ---- phases in sentences ------------------------------------------------------------------------
+
+def _phases(text: str, found: list[Found]) -> list[tuple[str, str | None]]:
+    from pipeline.extractors.doses import find_doses
+    from pipeline.extractors.patients import find_patients
+
+    seg = segment(text)
+    everything = find_patients(text, seg.tables) + find_doses(text, seg.tables) + found
+    out = attribute_phases(attribute_patients(everything, text, seg), text, seg)
+    return [(text[f.start:f.end], f.attrs.get("phase")) for f in sorted(out, key=lambda f: f.start)
+            if f.label == "DRUG"]
+
+
+def test_a_time_phrase_that_opens_the_sentence_places_its_drugs():
+    text = ("Case presentation\n\nAt tofacitinib initiation she was taking prednisone 10 mg qd. "
+            "At the last follow-up, prednisone was tapered to 2.5 mg qd.\n")
+    found = [drug(text, "tofacitinib", 0, "jak_inhibitor"), drug(text, "prednisone", 0, "glucocorticoid"),
+             drug(text, "prednisone", 1, "glucocorticoid")]
+    assert _phases(text, found) == [("tofacitinib", "started"), ("prednisone", "at_initiation"),
+                                    ("prednisone", "last_followup")]
+
+
+def test_case_fields_and_an_intermediate_follow_up():
+    text = ("Case 3\n\nPrior treatment: prednisone (32.5 mg qd), LEF (20 mg qd), no HCQ due to visual loss.\n\n"
+            "Reason for tofacitinib addition: Difficulty reducing prednisone dose.\n\n"
+            "Follow-up: 3 months, prednisone could not be reduced.\n\n"
+            "Follow-up at 12 months: prednisone dosage reduced (5 mg qd), LEF discontinued.\n\n"
+            "Clinical outcome: Unalleviated, tofacitinib continued.\n")
+    found = [drug(text, "prednisone", n, "glucocorticoid") for n in range(4)]
+    found += [drug(text, "LEF", 0), drug(text, "LEF", 1), drug(text, "HCQ", 0, "antimalarial"),
+              drug(text, "tofacitinib", 0, "jak_inhibitor"), drug(text, "tofacitinib", 1, "jak_inhibitor")]
+    assert _phases(text, found) == [
+        ("prednisone", "at_initiation"), ("LEF", "at_initiation"), ("HCQ", None),
+        ("tofacitinib", "started"), ("prednisone", "at_initiation"),
+        ("prednisone", None), ("prednisone", "last_followup"), ("LEF", "discontinued"),
+        ("tofacitinib", "last_followup"),
+    ]
+
+
+def test_the_cue_before_a_run_of_drugs_holds_for_each_and_the_index_drug_is_started():
+    text = ("Results\n\nPatient 8 achieved complete remission 1 month after concomitant treatment with "
+            "ruxolitinib, MTX, and tocilizumab. Patient 5 showed no response to tofacitinib.\n")
+    found = [drug(text, "ruxolitinib", 0, "jak_inhibitor"), drug(text, "MTX"),
+             drug(text, "tocilizumab", 0, "il6_inhibitor"), drug(text, "tofacitinib", 0, "jak_inhibitor")]
+    assert _phases(text, found) == [("ruxolitinib", "started"), ("MTX", "at_initiation"),
+                                    ("tocilizumab", "at_initiation"), ("tofacitinib", "started")]
+
+
+def test_the_parts_of_a_clause_and_a_drug_others_were_added_to():
+    text = ("Case presentation\n\nThe patient was seen again, so tocilizumab was stopped and oral tofacitinib "
+            "2.5 mg twice daily was added to methotrexate.\n\nShe was taking prednisone 10 mg qd and "
+            "hydroxychloroquine 200 mg qd when tofacitinib 5 mg bid was added.\n")
+    found = [drug(text, "tocilizumab", 0, "il6_inhibitor"), drug(text, "tofacitinib", 0, "jak_inhibitor"),
+             drug(text, "methotrexate"), drug(text, "prednisone", 0, "glucocorticoid"),
+             drug(text, "hydroxychloroquine", 0, "antimalarial"), drug(text, "tofacitinib", 1, "jak_inhibitor")]
+    assert _phases(text, found) == [
+        ("tocilizumab", "discontinued"), ("tofacitinib", "started"), ("methotrexate", "at_initiation"),
+        ("prednisone", "at_initiation"), ("hydroxychloroquine", "at_initiation"), ("tofacitinib", "started"),
+    ]
+
+
+def test_the_drug_the_index_drug_replaced_is_prior_and_the_others_went_on():
+    text = ("Case presentation\n\nThe patient was started on a regimen including TCZ (8 mg/kg/2 weeks, IV), "
+            "ibuprofen suspension (4 ml/three times/day, orally), and methotrexate (7.5 mg/week, orally). "
+            "Thereafter, the patient received TCZ once every 2 weeks. The family could not afford TCZ. "
+            "We chose tofacitinib (2.5 mg/twice/day) to replace the TCZ, whereas the other treatment regimens "
+            "remained unchanged. Sequential TCZ and tofacitinib treatment worked.\n")
+    found = [drug(text, "TCZ", n, "il6_inhibitor") for n in range(5)]
+    found += [drug(text, "ibuprofen", 0, "nsaid"), drug(text, "methotrexate"),
+              drug(text, "tofacitinib", 0, "jak_inhibitor"), drug(text, "tofacitinib", 1, "jak_inhibitor")]
+    assert _phases(text, found) == [
+        ("TCZ", "prior"), ("ibuprofen", "at_initiation"), ("methotrexate", "at_initiation"),
+        ("TCZ", "prior"), ("TCZ", "prior"), ("tofacitinib", "started"), ("TCZ", "discontinued"),
+        ("TCZ", None), ("tofacitinib", "started"),
+    ]
+
+
+def test_doses_read_the_tables_segmentation_found(monkeypatch: pytest.MonkeyPatch):
+    import pipeline.extractors.doses as doses
+    from pipeline.extract import find_mentions
+
+    def no_second_segmentation(text: str):  # type: ignore[no-untyped-def]
+        raise AssertionError("find_doses segmented the text again")
+
+    monkeypatch.setattr(doses, "_tables_of", no_second_segmentation)
+    found, _, _ = find_mentions(LISTED_TABLE)
+    assert any(f.label == "DOSE" for f in found)

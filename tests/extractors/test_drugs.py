@@ -118,3 +118,22 @@ def test_measured_or_tested_substances_are_not_drugs(finder):
     text = ("Serum folate was normal; vitamin E deficiency; citrate synthase activity; raised "
             "valproate levels. The isolate was susceptible to ceftriaxone and vancomycin.")
     assert found(finder, text) == []
+
+
+def test_a_name_a_flattened_table_wrapped_over_a_line_break(finder):
+    # TABLE 1 of the cSLE paper: "Cys" ends a line of the "Prior treatments" list, "A" starts the next
+    from pipeline.segment import segment
+
+    text = ("TABLE 1 Characteristics.\n\n"
+            "Patient Sex Age  Prior Main reason\n"
+            "diagnosis treatments for TOF\n\n"
+            "1 F 10.00 GC, CTX, MMF Growth retardation 3.50 Arthralgia,\n"
+            "HCQ, Cys from GC fever,\n"
+            "A belimumab thrombocytopenia\n\n"
+            "GC, glucocorticoid; CTX, cyclophosphamide; Cys A, cyclosporine A.\n")
+    nlp, f = finder
+    tables = segment(text).tables
+    cys = text.index("Cys from")
+    got = {(m.start, m.end): m.attrs["norm"] for m in f(nlp(text), tables=tables) if m.label == "DRUG"}
+    assert got[cys, cys + 3] == "cyclosporine"
+    assert (cys, cys + 3) not in {(m.start, m.end) for m in f(nlp(text)) if m.label == "DRUG"}

@@ -181,3 +181,13 @@ def test_flat_table_of_the_ruxolitinib_example() -> None:
              for f in find_scores(text, segment(text).tables) if f.rule == "flat_table"]
     assert cells == [("20.3", "20.3"), ("1.5", "1.5"), ("8.1", "8.1"), ("4.6", "4.6"),
                      ("12.4", "12.4"), ("0.0", "0")]
+
+
+def test_shared_table_and_sentence_helpers() -> None:
+    from pipeline.extractors.scores import line_words, row_number_slots, sentence_before
+
+    assert line_words("1 F  10.00", 5) == [(5, 6, "1"), (7, 8, "F"), (10, 15, "10.00")]
+    text = "1 F 10.00 8 GC, CTX Growth\nHCQ"
+    count, slots = row_number_slots(text, TableRow(0, len(text), "1"))
+    assert count == 7 and [(s.index, s.text) for s in slots] == [(2, "10.00"), (3, "8")]
+    assert sentence_before("Scores were low. The SLEDAI-2K was 4", 21) == "The "

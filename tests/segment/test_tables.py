@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.segment import segment
-from pipeline.segment.tables import header_list_phases, list_column_at, split_list_columns
+from pipeline.segment.list_columns import header_list_phases, list_column_at, split_list_columns
 
 # Invented rows in the layout of a flattened PDF table: the first line holds every cell's start
 # (key, list 1, two numbers, status, list 2, numbers, labs); each later line the list cells'
@@ -108,3 +108,51 @@ def test_tables_flattened_table_rows_carry_their_lists():
     assert list_column_at(second, cut + 5) == 1  # "mg qw)"
     assert list_column_at(second, text.index("decreased C3")) is None
     assert list_column_at(first, text.index("baricitinib (4")) == 1
+
+
+# A flattened table with one treatment list beside text columns (TABLE 1 of the cSLE paper): the
+# header stacks "Prior" over "treatments", and a row wraps "Cys A" over a line break.
+PRIOR_TABLE = (
+    "TABLE 1 Characteristics of patients before tofacitinib.\n\n"
+    "Patient Sex Age at SLEDAI-2K  Prior Main reason Disease Main clinical\n"
+    "diagnosis at diagnosis treatments for TOF duration manifestations\n"
+    "(years) initiation (years)\n\n"
+    "1 F 10.00 8 GC, CTX, MMF Growth retardation 3.50 Arthralgia,\n"
+    "HCQ, Cys from GC fever,\n"
+    "A belimumab thrombocytopenia\n\n"
+    "2 F 11.00 7 GC, HCQ, Difficulty 2.50 Rash, fever, oral ulcer\n"
+    "MMF, belimumab tapering GC\n\n"
+    "3 F 11.00 16 GC, HCQ, Difficulty 0.92 Rash, fever, arthralgia,\n"
+    "belimumab, tapering GC oral ulcer, hair loss,\n"
+    "tacrolimus, LN (IV)\n"
+    "CTX, LEF\n\n"
+    "TOF, tofacitinib; GC, glucocorticoid; CTX, cyclophosphamide; Cys A, cyclosporine A.\n"
+)
+
+
+def test_tables_header_list_phases_of_a_stacked_header_cell():
+    header = ("Patient Sex Age at SLEDAI-2K  Prior Main reason Disease\n"
+              "diagnosis at diagnosis treatments for TOF duration")
+    assert header_list_phases(header) == ("prior",)
+    assert header_list_phases("Patient Prior flares Concomitant\ntreatments at TOF") == ("at_initiation",)
+
+
+def test_tables_one_list_column_beside_text_columns():
+    lines = PRIOR_TABLE.split("\n\n")[2].split("\n")
+    assert texts(lines, 1) == [["GC, CTX, MMF", "HCQ, Cys", "A belimumab"]]
+    lines = PRIOR_TABLE.split("\n\n")[4].split("\n")
+    assert texts(lines, 1) == [["GC, HCQ,", "belimumab,", "tacrolimus,", "CTX, LEF"]]
+
+
+def test_tables_flattened_table_with_one_list_and_a_wrapped_name():
+    from pipeline.segment.list_columns import wrapped_names
+
+    text = PRIOR_TABLE
+    table = segment(text).tables[0]
+    assert table.list_phases == ("prior",)
+    first = table.rows[0]
+    assert [[text[a:b] for a, b in col] for col in first.lists] == [["GC, CTX, MMF", "HCQ, Cys", "A belimumab"]]
+    assert list_column_at(first, text.index("Growth retardation")) is None
+    cys = text.index("Cys from")
+    assert wrapped_names(text, first) == [(cys, cys + 3, "Cys A")]
+    assert wrapped_names(text, table.rows[1]) == []

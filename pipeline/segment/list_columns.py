@@ -1,0 +1,346 @@
+"""Treatment-list columns of a flattened table: which phase each list column of a header is, and
+the split of a row's lines back into one stream of fragments per list column."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from itertools import combinations_with_replacement
+
+import yaml
+
+from pipeline.segment.model import TableRow
+
+# A PDF flattened to text interleaves the lines of neighbouring cells: a row's first line holds
+# every cell's start, each later line the continuations of the cells that wrap, with no separator
+# ("(morning 50 mg, evening 25 mg), belimumab mg bid), tofacitinib (5 mg bid),"). Lists of drugs
+# with parenthesised doses follow a small bracket grammar; the split of each line between the
+# list columns is the one that keeps every column well-formed.
+
+Fragment = tuple[int, int, int]  # line index, start, end (offsets into that line)
+State = tuple[int, str]  # parenthesis depth, kind of the last token
+START: State = (0, "START")
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\W\d_][\w\-]*|[^\w\s]")
+_NON_SPACE = re.compile(r"\S")
+_PUNCTUATION = {"(": "OPEN", ")": "CLOSE", ",": "COMMA", ";": "COMMA", ":": "COLON", "|": "NOISE",
+                "=": "NOISE", "/": "JOIN", "-": "JOIN", "–": "JOIN", "+": "JOIN"}
+_NEVER_IN_A_LIST = ("OTHER", "CELL", "NOISE")
+_NO_CUT_BEFORE = ("COMMA", "COLON", "CLOSE")
+
+
+@dataclass(frozen=True)
+class ListVocabulary:
+    """What the words of a treatment list are: drug names, parts of a dose, or cells of their own."""
+
+    drugs: tuple[re.Pattern[str], ...]
+    unit: re.Pattern[str]
+    dose: tuple[re.Pattern[str], ...]
+    split_words: frozenset[str]
+    joiners: frozenset[str]
+    cell_words: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    kind: str
+    name: str = ""  # a drug's name, lower case
+
+
+@cache
+def list_vocabulary() -> ListVocabulary:
+    """The vocabulary from package data: drug lexicons, dose patterns, ``table_lists`` cues."""
+    from pipeline.extractors.doses import dose_patterns
+    from pipeline.extractors.lexicon import load_lexicon
+
+    origin = "pipeline/data/attribution.yaml"
+    data = yaml.safe_load(resources.files("pipeline.data").joinpath("attribution.yaml").read_text("utf-8"))
+    cues = data.get("table_lists")
+    words: dict[str, frozenset[str]] = {}
+    for key in ("cell_words", "split_words", "dose_joiners"):
+        items = cues.get(key) if isinstance(cues, dict) else None
+        if not isinstance(items, list) or not all(isinstance(w, str) for w in items):
+            raise ValueError(f"{origin}: table_lists.{key} must be a list of words")
+        words[key] = frozenset(w.lower() for w in items)
+    entries = [e for name in ("drugs.tsv", "drug_classes.tsv") for e in load_lexicon(name)]
+    drugs = []
+    for exact in (True, False):
+        surfaces = sorted((re.escape(e.surface) for e in entries if e.exact == exact), key=len, reverse=True)
+        drugs.append(re.compile(rf"(?<![\w-])(?:{'|'.join(surfaces)})(?![\w-])", 0 if exact else re.I))
+    patterns = dose_patterns()
+    return ListVocabulary(tuple(drugs), patterns["unit"].regex,
+                          (patterns["frequency"].regex, patterns["route"].regex),
+                          words["split_words"], words["dose_joiners"], words["cell_words"])
+
+
+def header_list_phases(header: str) -> tuple[str, ...]:
+    """The phases of the treatment-list columns a table header names, left to right."""
+    from pipeline.attribution.rules import attribution_rules
+
+    first: dict[str, int] = {}
+    for cue in attribution_rules().table_headers:
+        if (m := cue.search(header)) and m.start() < first.get(cue.phase, len(header) + 1):
+            first[cue.phase] = m.start()
+    return tuple(sorted(first, key=first.__getitem__))
+
+
+def list_column_at(row: TableRow, offset: int) -> int | None:
+    """The index of the list column whose fragment holds ``offset``, if any."""
+    for n, fragments in enumerate(row.lists):
+        if any(a <= offset < b for a, b in fragments):
+            return n
+    return None
+
+
+def _kind(word: str, vocab: ListVocabulary) -> str:
+    if word[0].isdigit():
+        return "NUM"
+    if word in _PUNCTUATION:
+        return _PUNCTUATION[word]
+    lower = word.lower()
+    if not word[0].isalpha():
+        return "OTHER"
+    if lower in vocab.cell_words:
+        return "CELL"
+    if vocab.unit.fullmatch(word):
+        return "UNIT"
+    if lower in vocab.split_words:
+        return "SPLIT"
+    if any(rx.fullmatch(word) for rx in vocab.dose):
+        return "DOSE"
+    return "JOIN" if lower in vocab.joiners else "OTHER"
+
+
+def _tokens(line: str, vocab: ListVocabulary) -> list[_Token]:
+    out: list[_Token] = []
+    pos = 0
+    while m := _NON_SPACE.search(line, pos):
+        at = m.start()
+        drug_end = max((d.end() for rx in vocab.drugs if (d := rx.match(line, at))), default=0)
+        if drug_end and line[at:drug_end].lower() not in vocab.cell_words:
+            out.append(_Token(at, drug_end, "DRUG", line[at:drug_end].lower()))
+            pos = drug_end
+            continue
+        t = _TOKEN.match(line, at)
+        assert t is not None  # \S always starts a token
+        out.append(_Token(at, t.end(), _kind(t.group(0), vocab)))
+        pos = t.end()
+    # a word the lexicons lack, before a parenthesised dose, is a drug: "telitacicept (80 mg qw)"
+    for i, tok in enumerate(out[:-2]):
+        if tok.kind == "OTHER" and line[tok.start].isalpha() and out[i + 1].kind == "OPEN" \
+                and out[i + 2].kind in ("NUM", "SPLIT"):
+            out[i] = dataclasses.replace(tok, kind="DRUG", name=line[tok.start:tok.end].lower())
+    return out
+
+
+def _join_wrapped_names(
+    lines: Sequence[str], tokenized: list[list[_Token]], vocab: ListVocabulary
+) -> list[tuple[int, _Token, str]]:
+    """A two-word name the layout wrapped ("HCQ, Cys from GC" ... next line "A belimumab"): the
+    word before the break becomes the drug, the next line's first word its ``NAME`` tail.
+    Returns the line, token and whole name (as written) of each."""
+    heads = []
+    for i in range(len(lines) - 1):
+        following = tokenized[i + 1]
+        if not following or following[0].kind not in ("OTHER", "JOIN", "CELL"):
+            continue
+        tail = lines[i + 1][following[0].start:following[0].end]
+        for k, tok in enumerate(tokenized[i]):
+            if tok.kind not in ("OTHER", "DRUG"):
+                continue
+            name = f"{lines[i][tok.start:tok.end]} {tail}"
+            if any(rx.fullmatch(name) for rx in vocab.drugs):
+                tokenized[i][k] = dataclasses.replace(tok, kind="DRUG", name=name.lower())
+                following[0] = dataclasses.replace(following[0], kind="NAME")
+                heads.append((i, tokenized[i][k], name))
+                break
+    return heads
+
+
+def wrapped_names(
+    text: str, row: TableRow, vocab: ListVocabulary | None = None
+) -> list[tuple[int, int, str]]:
+    """The two-word names the layout wrapped over a line break in ``row``'s list columns
+    (``Cys`` ... next line ``A``): the span of the word before the break and the whole name."""
+    vocab = vocab or list_vocabulary()
+    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text[row.start:row.end])
+             if m.group().strip()]
+    texts = [line for _, line in lines]
+    out = []
+    for i, tok, name in _join_wrapped_names(texts, [_tokens(t, vocab) for t in texts], vocab):
+        start = row.start + lines[i][0] + tok.start
+        if list_column_at(row, start) is not None:
+            out.append((start, start + tok.end - tok.start, name))
+    return out
+
+
+def _step(state: State, kind: str) -> tuple[State, int]:
+    """Feed one token to a list column: its new state and 1 for a breach of the grammar
+    ``DRUG ( dose ) , DRUG ...``, else 0."""
+    depth, last = state
+    after_comma = last in ("COMMA", "SPLIT_COMMA")
+    bad = False
+    if kind == "DRUG":
+        if depth and after_comma:
+            depth = 0  # "HCQ (100 mg bid, tacrolimus": a ")" lost by the PDF
+        elif depth:
+            bad, depth = True, 0
+        else:
+            bad = last not in ("START", "COMMA")
+    elif kind == "OPEN":
+        bad = depth > 0 or last != "DRUG"
+        depth += 1
+    elif kind == "CLOSE":
+        bad = depth == 0 or last in ("OPEN", "COMMA", "SPLIT_COMMA")
+        depth = max(0, depth - 1)
+    elif kind == "COMMA":
+        bad = (last in ("START", "OPEN", "COLON") or after_comma
+               or (depth == 0 and last not in ("DRUG", "CLOSE")))
+        kind = "SPLIT_COMMA" if depth and last == "SPLIT" else kind
+    elif kind == "COLON":
+        bad = depth == 0 or last != "SPLIT"
+    elif kind == "NUM":
+        bad = depth == 0 or last not in ("OPEN", "COLON", "SPLIT", "JOIN", "SPLIT_COMMA")
+    elif kind == "UNIT":
+        bad = depth == 0 or last not in ("NUM", "JOIN")
+    elif kind == "DOSE":
+        bad = depth == 0 or last not in ("UNIT", "DOSE", "JOIN", "COMMA")
+    elif kind == "NAME":
+        bad, kind = last != "DRUG", "DRUG"  # the wrapped tail of a drug's name
+    elif kind in ("SPLIT", "JOIN"):
+        bad = depth == 0
+    else:
+        bad = True
+    return (depth, kind), int(bad)
+
+
+def _first_line(tokens: list[_Token], n: int) -> tuple[list[list[_Token]], list[State]] | None:
+    """The list columns of a row's first line: each starts at a drug name and runs until a token
+    that cannot continue it (a number cell, a status word, a stray ``|``)."""
+    columns: list[list[_Token]] = []
+    states: list[State] = []
+    in_list = False
+    for tok in tokens:
+        if in_list:
+            state, bad = _step(states[-1], tok.kind)
+            if not bad and tok.kind not in _NEVER_IN_A_LIST:
+                columns[-1].append(tok)
+                states[-1] = state
+                continue
+            in_list = False
+            if len(columns) == n:
+                break
+        if tok.kind == "DRUG":
+            columns.append([tok])
+            states.append(_step(START, "DRUG")[0])
+            in_list = True
+    return (columns, states) if len(columns) == n else None
+
+
+def _cuts(tokens: list[_Token], n: int) -> list[tuple[int, ...]]:
+    """Ways to cut a line's list tokens into ``n`` consecutive (maybe empty) column pieces."""
+    allowed = [j for j in range(len(tokens) + 1)
+               if j in (0, len(tokens)) or tokens[j].kind not in _NO_CUT_BEFORE]
+    return [(0, *inner, len(tokens)) for inner in combinations_with_replacement(allowed, n - 1)]
+
+
+def _column_of(cuts: tuple[int, ...], j: int) -> int:
+    return next(c for c in range(len(cuts) - 1) if cuts[c] <= j < cuts[c + 1])
+
+
+Column = tuple[State, bool, frozenset[str]]  # grammar state, last piece short, drugs named
+Cost = tuple[int, int, int]  # breaches of the grammar, of the layout, pieces
+Choice = tuple[tuple[int, ...], list[tuple[int, ...]]]  # the cuts taken, and every best cut
+
+
+def _split_continuations(
+    lines: list[list[_Token]], states: tuple[State, ...], widths: tuple[int, ...],
+    named: tuple[frozenset[str], ...],
+) -> list[list[int | None]]:
+    """For each continuation line, the column of each list token (``None`` where two best splits
+    disagree). The best splits breach the grammar least over the whole row (a list names a drug
+    once), then the layout (a cell wraps only when its line is full, so a piece that its column
+    continues after on a later line is at least half as long as the column's first line), then
+    cut the lines into the fewest pieces."""
+    n = len(states)
+    memo: dict[tuple[int, tuple[Column, ...]], tuple[Cost, list[Choice]]] = {}
+
+    def best(i: int, at: tuple[Column, ...]) -> tuple[Cost, list[Choice]]:
+        if i == len(lines):
+            return (sum(state[0] > 0 for state, _, _ in at), 0, 0), []  # a "(" never closed
+        if (i, at) not in memo:
+            options = []
+            for cuts in _cuts(lines[i], n):
+                grammar, layout, pieces, new = 0, 0, 0, list(at)
+                for c in range(n):
+                    piece = lines[i][cuts[c]:cuts[c + 1]]
+                    if not piece:
+                        continue
+                    state, short, seen = new[c]
+                    layout += short
+                    pieces += 1
+                    for tok in piece:
+                        state, bad = _step(state, tok.kind)
+                        grammar += bad + (tok.name in seen)
+                        seen = seen | {tok.name} if tok.name else seen
+                    new[c] = (state, 2 * (piece[-1].end - piece[0].start) < widths[c], seen)
+                (g, lay, pie), path = best(i + 1, tuple(new))
+                options.append(((grammar + g, layout + lay, pieces + pie), cuts, path))
+            low = min(o[0] for o in options)
+            optimal = [o for o in options if o[0] == low]
+            memo[i, at] = (low, [(optimal[0][1], [o[1] for o in optimal]), *optimal[0][2]])
+        return memo[i, at]
+
+    start = tuple((state, False, names) for state, names in zip(states, named, strict=True))
+    out = []
+    for tokens, (_, ties) in zip(lines, best(0, start)[1], strict=True):
+        columns: list[int | None] = []
+        for j in range(len(tokens)):
+            votes = {_column_of(cuts, j) for cuts in ties}
+            columns.append(votes.pop() if len(votes) == 1 else None)
+        out.append(columns)
+    return out
+
+
+def split_list_columns(
+    lines: Sequence[str], n: int, vocab: ListVocabulary | None = None
+) -> list[list[Fragment]] | None:
+    """Split the lines of one flattened table row into its ``n`` treatment-list columns.
+
+    Returns, per column, its fragments ``(line index, start, end)`` in reading order, or ``None``
+    when the first line does not show ``n`` lists. On later lines the list text is the prefix
+    before the first word that is neither a drug nor part of a dose; the rest belongs to the
+    other columns. Text that two equally good splits give to different columns is left out.
+    """
+    vocab = vocab or list_vocabulary()
+    tokenized = [_tokens(line, vocab) for line in lines]
+    _join_wrapped_names(lines, tokenized, vocab)
+    if not tokenized:
+        return None
+    first = _first_line(tokenized[0], n)
+    if first is None:
+        return None
+    columns, states = first
+    fragments: list[list[Fragment]] = [[(0, col[0].start, col[-1].end)] for col in columns]
+    later = []
+    for tokens in tokenized[1:]:
+        stop = next((j for j, t in enumerate(tokens) if t.kind in ("OTHER", "CELL")), len(tokens))
+        later.append([t for t in tokens[:stop] if t.kind != "NOISE"])
+    widths = tuple(col[-1].end - col[0].start for col in columns)
+    named = tuple(frozenset(t.name for t in col if t.name) for col in columns)
+    placed_lines = _split_continuations(later, tuple(states), widths, named)
+    for i, (tokens, placed) in enumerate(zip(later, placed_lines, strict=True), start=1):
+        j = 0
+        while j < len(tokens):
+            k, column = j, placed[j]
+            while k + 1 < len(tokens) and placed[k + 1] == column:
+                k += 1
+            if column is not None:
+                fragments[column].append((i, tokens[j].start, tokens[k].end))
+            j = k + 1
+    return fragments
