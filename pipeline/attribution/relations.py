@@ -111,7 +111,9 @@ def _time_of(f: Found, times: list[Found], text: str, seg: Segmentation,
         if table.start <= f.start < table.end:
             for row in table.rows:
                 if row.start <= f.start < row.end:
-                    in_row = [t for t in times if row.start <= t.start < row.end and t.start < f.start]
+                    # a duration cell ("TOF duration (months)") says how long, not when
+                    in_row = [t for t in times if row.start <= t.start < row.end and t.start < f.start
+                              and t.attrs.get("kind") != "duration"]
                     return in_row[0] if in_row else None
             return None
     i = bisect_right(starts, f.start) - 1

@@ -25,6 +25,7 @@ class Cue:
     no_match_examples: tuple[str, ...] = ()
     phase: str = ""
     last_only: bool = False
+    at: str = ""  # the measurement time a ``header_times`` cue states
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first match in ``text``."""
@@ -55,6 +56,7 @@ class AttributionRules:
     old_then_new: Cue
     others_unchanged: Cue
     table_headers: tuple[Cue, ...]
+    header_times: tuple[Cue, ...]
 
     def all_cues(self) -> list[Cue]:
         """Every cue of the file (for the test that runs their examples)."""
@@ -90,7 +92,7 @@ def _cue(raw: Any, where: str, flags: int, phased: bool = False) -> Cue:
         raise ValueError(f"{ORIGIN}: {where}: {exc}") from exc
     examples = raw.get("examples") or {}
     cue = Cue(where, regex, tuple(examples.get("match") or ()), tuple(examples.get("no_match") or ()),
-              phase, bool(raw.get("last_only", False)))
+              phase, bool(raw.get("last_only", False)), str(raw.get("at", "")))
     problems = example_problems(cue)
     if problems:
         raise ValueError(f"{ORIGIN}: {problems[0]}")
@@ -136,4 +138,5 @@ def attribution_rules() -> AttributionRules:
         old_then_new=one("replacement.old_then_new"),
         others_unchanged=one("replacement.others_unchanged"),
         table_headers=cues("table_phase_headers", phased=True),
+        header_times=cues("header_times"),
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from pipeline.extractors.found import Found, format_number
@@ -30,6 +30,8 @@ from pipeline.normalize.scores import (
 from pipeline.segment.model import Table, TableRow
 
 RESOURCE = "scores.yaml"
+STACK_REACH = 0.25  # how far (relative word position) a stacked header phrase may lie from its column
+STACK_MARGIN = 1.25  # how much nearer the chosen time phrase must be than one of another time
 _CELL_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?=[*†‡]?$)")
 _NULL_CELL = frozenset({"-", "–", "—", "NA", "N/A", "n.a.", "ND", "NR"})
 _NOISE_TOKEN = frozenset({"|", "=", "•"})
@@ -141,6 +143,10 @@ class ColumnName:
         return {**out, "unit": self.unit} if self.unit else out
 
 
+# a table value: its column, offsets, the cell as written, the time its column header states
+CellValue = tuple[ColumnName, int, int, str, str | None]
+
+
 @cache
 def _name_regex() -> re.Pattern[str]:
     a = lab_rules().fragments["A"]
@@ -173,7 +179,7 @@ def header_cells(text: str, table: Table) -> list[str] | None:
     return None
 
 
-def _cell_values(text: str, table: Table) -> list[tuple[ColumnName, int, int, str]]:
+def _cell_values(text: str, table: Table) -> list[CellValue]:
     header = header_cells(text, table)
     out = []
     for row in table.rows:
@@ -182,12 +188,13 @@ def _cell_values(text: str, table: Table) -> list[tuple[ColumnName, int, int, st
         key = column_name(text[row.cells[0][0]:row.cells[0][1]]) if row.cells else None
         for c, (start, end) in enumerate(row.cells[1:], start=1):
             name = column_name(header[c])
+            at = header_time(header[c]) if name is not None else None
             name = name if key is None else (key if name is None else None)
             cell = text[start:end].strip()
             m = _CELL_NUMBER.match(cell)
             if name is not None and m and name.accepts(cell):
-                at = start + text[start:end].index(cell)
-                out.append((name, at, at + m.end(), cell))
+                pos = start + text[start:end].index(cell)
+                out.append((name, pos, pos + m.end(), cell, at))
     return out
 
 
@@ -208,6 +215,7 @@ class _Cue:
     name: ColumnName
     position: float
     after: bool | None
+    at: str | None = None
 
 
 def line_words(line: str, offset: int = 0) -> list[tuple[int, int, str]]:
@@ -256,11 +264,51 @@ def _header_cues(text: str, table: Table) -> list[_Cue]:
             prev_end = found[i - 1][0].end() if i else words[0][1]
             after = None if i == 0 and index == 0 else not line[prev_end:m.start()].strip()
             cues.append(_Cue(name, index / len(words), after))
-        return cues
+        below = lines[lines.index(line) + 1:]
+        return [replace(c, at=stacked_header_time(c.position, below, [d.position for d in cues]))
+                for c in cues]
     return []
 
 
-def align_flat_columns(text: str, table: Table) -> list[tuple[ColumnName, int, int, str]]:
+def header_time(header: str) -> str | None:
+    """The measurement time a column header states (``header_times`` of attribution.yaml), if one."""
+    from pipeline.attribution.rules import attribution_rules
+
+    times = {cue.at for cue in attribution_rules().header_times if cue.search(header)}
+    return times.pop() if len(times) == 1 else None
+
+
+def stacked_header_time(position: float, lines: Sequence[str], others: Sequence[float]) -> str | None:
+    """The time a flattened header states under the known column at ``position`` of its first line.
+
+    A flattened header stacks each cell's words on the lines below its first word, keeping the
+    columns' order, so the column's time phrase lies near its relative word position on a lower
+    line. The nearest phrase wins only when it lies within ``STACK_REACH``, nearer this column
+    than any other known column, and no phrase of another time lies nearly as near
+    (``STACK_MARGIN``); otherwise the column gets no time, since a wrong time is worse than none.
+    """
+    from pipeline.attribution.rules import attribution_rules
+
+    found: list[tuple[float, str]] = []
+    for line in lines:
+        words = line_words(line)
+        for cue in attribution_rules().header_times:
+            for m in cue.regex.finditer(line):
+                index = next((n for n, (a, _b, _w) in enumerate(words) if a >= m.start()), None)
+                if index is not None:
+                    found.append((index / len(words), cue.at))
+    near = sorted((abs(p - position), at, p) for p, at in found)
+    if not near or near[0][0] > STACK_REACH:
+        return None
+    best, at, p = near[0]
+    if any(abs(p - o) < best for o in others if o != position):
+        return None
+    if any(d < best * STACK_MARGIN for d, other, _p in near if other != at):
+        return None
+    return at
+
+
+def align_flat_columns(text: str, table: Table) -> list[CellValue]:
     """Values of the known columns of a flattened table, or [] when no layout fits.
 
     The rule: the header's first line names each column in order, and each row's first line
@@ -316,7 +364,7 @@ def align_flat_columns(text: str, table: Table) -> list[tuple[ColumnName, int, i
             if tok.text not in _NULL_CELL:
                 m = _CELL_NUMBER.match(tok.text)
                 out.append((cue.name, tok.start, tok.start + (m.end() if m else len(tok.text)),
-                            tok.text))
+                            tok.text, cue.at))
     return out
 
 
@@ -324,10 +372,11 @@ def table_values(text: str, tables: Sequence[Table], label: str) -> list[Found]:
     """Mentions of ``label`` (SCORE or LAB) for the values of known columns of ``tables``."""
     out = []
     for table in tables:
-        reader: Callable[[str, Table], list[tuple[ColumnName, int, int, str]]]
+        reader: Callable[[str, Table], list[CellValue]]
         reader = align_flat_columns if table.flattened else _cell_values
-        for name, start, end, written in reader(text, table):
+        for name, start, end, written, at in reader(text, table):
             if name.label == label:
                 rule = "flat_table" if table.flattened else "table_cell"
-                out.append(Found(label, start, end, name.attrs(written), rule))
+                attrs = name.attrs(written)
+                out.append(Found(label, start, end, {**attrs, "at": at} if at else attrs, rule))
     return out

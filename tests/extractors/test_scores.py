@@ -135,7 +135,7 @@ def _flat_table(text: str) -> Table:
 
 def _flat(text: str) -> list[tuple[str, str]]:
     table = _flat_table(text)
-    return [(w, c.code) for c, _s, _e, w in align_flat_columns(text, table)]
+    return [(w, c.code) for c, _s, _e, w, _at in align_flat_columns(text, table)]
 
 
 def test_flat_table_takes_the_integer_column_after_decimal_ages() -> None:
@@ -191,3 +191,20 @@ def test_shared_table_and_sentence_helpers() -> None:
     count, slots = row_number_slots(text, TableRow(0, len(text), "1"))
     assert count == 7 and [(s.index, s.text) for s in slots] == [(2, "10.00"), (3, "8")]
     assert sentence_before("Scores were low. The SLEDAI-2K was 4", 21) == "The "
+
+
+def test_header_time_of_a_column_header() -> None:
+    from pipeline.extractors.scores import header_time
+
+    assert header_time("SLEDAI-2K at TOF initiation") == "0"
+    assert header_time("SLEDAI-2K at last follow-up") == "last_followup"
+    assert header_time("SLEDAI-2K") is None
+
+
+def test_stacked_header_time_declines_when_ambiguous() -> None:
+    from pipeline.extractors.scores import stacked_header_time
+
+    below = ["TOF initiation at TOF duration at of last at last follow-up at last laboratory"]
+    assert stacked_header_time(0.27, below, [0.27, 0.8]) == "0"
+    assert stacked_header_time(0.8, below, [0.27, 0.8]) == "last_followup"
+    assert stacked_header_time(0.3, ["at TOF x x x x x at last"], [0.3]) is None
