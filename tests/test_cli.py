@@ -108,3 +108,31 @@ def test_run_then_db_query_then_report(tmp_path: Path):
     index = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
     assert "doc/ex05_ocr_damaged_lupus.html" in index
     assert (tmp_path / "report" / "doc" / "ex05_ocr_damaged_lupus.html").is_file()
+
+
+def test_a_locked_database_stops_the_run_with_a_clear_error(tmp_path: Path):
+    import sqlite3
+
+    from pipeline.db import CaseStore
+
+    db = tmp_path / "cases.sqlite"
+    CaseStore.open(f"sqlite:///{db}").close()
+    holder = sqlite3.connect(db)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = runner.invoke(app, ["run", str(EXAMPLES / "ex05_ocr_damaged_lupus.txt"), "--out",
+                                     str(tmp_path / "out"), "--db", f"sqlite:///{db}?timeout=0.2"])
+    finally:
+        holder.rollback()
+        holder.close()
+    assert result.exit_code == 2
+    said = result.output.replace("\n", "")  # rich wraps long lines
+    assert "cases.sqlite" in said and "database is locked" in said
+
+
+def test_an_unreachable_database_stops_the_run_with_a_clear_error(tmp_path: Path):
+    result = runner.invoke(app, ["run", str(EXAMPLES / "ex05_ocr_damaged_lupus.txt"), "--out", str(tmp_path),
+                                 "--db", "postgresql+psycopg://casemine:secret@127.0.0.1:1/cases"])
+    assert result.exit_code == 2
+    said = result.output.replace("\n", "")
+    assert "cannot connect" in said and "secret" not in said
