@@ -53,9 +53,20 @@ class DocumentResult:
     tables: TableSet | None = None
 
 
-# Faults of the pipeline on one document: logged, and the batch goes on.
-PIPELINE_FAULTS = (ValueError, KeyError, IndexError, TypeError, AttributeError, ArithmeticError,
-                   RecursionError)
+# A fault of the pipeline on one document is logged with where it happened, and the batch goes
+# on: any Exception (a StopIteration from a stray next() included), never KeyboardInterrupt.
+PIPELINE_FAULTS = (Exception,)
+
+
+def _where(exc: BaseException) -> str:
+    """The innermost frame of the pipeline's own code in a traceback: file and line."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "pipeline" in f.filename]
+    if not frames:
+        return ""
+    last = frames[-1]
+    return f" at {Path(last.filename).name}:{last.lineno}"
 
 
 def process_file(path: str, options: WorkOptions) -> DocumentResult:
@@ -70,6 +81,11 @@ def process_file(path: str, options: WorkOptions) -> DocumentResult:
     except IngestError as exc:
         return DocumentResult(DocumentOutcome(path, p.stem, "error", message=str(exc),
                                               seconds=time.perf_counter() - t0))
+    except PIPELINE_FAULTS as exc:  # a reader's fault, not the file's: still only this file
+        return DocumentResult(DocumentOutcome(
+            path, p.stem, "error",
+            message=f"{path}: reading failed ({type(exc).__name__}: {exc}{_where(exc)})",
+            seconds=time.perf_counter() - t0))
     try:
         seg = segment(doc.clean_text)
         segmented = json.dumps(segmented_document_json(doc, seg), ensure_ascii=False, indent=1)
@@ -79,7 +95,8 @@ def process_file(path: str, options: WorkOptions) -> DocumentResult:
     except PIPELINE_FAULTS as exc:
         return DocumentResult(DocumentOutcome(
             path, doc.doc_id, "error", doc.sha256,
-            f"{path}: processing failed ({type(exc).__name__}: {exc})", seconds=time.perf_counter() - t0,
+            f"{path}: processing failed ({type(exc).__name__}: {exc}{_where(exc)})",
+            seconds=time.perf_counter() - t0,
         ))
     outcome = DocumentOutcome(
         path, doc.doc_id, "ok", doc.sha256, sections=len(seg.sections), tables=len(seg.tables),

@@ -75,3 +75,18 @@ def test_dask_engine_on_a_cluster_given_by_address(tmp_path: Path):
     assert [r.outcome.status for r in results] == ["ok"]
     assert results[0].tables is not None
     assert list(results[0].tables["medications"]["daily_dose_mg"].dropna()) == [10.0]
+
+
+def test_a_stray_stop_iteration_in_the_pipeline_is_that_file_s_error(monkeypatch: pytest.MonkeyPatch,
+                                                                     tmp_path: Path):
+    import pipeline.extract as extract_module
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise StopIteration  # what next() on an empty iterator raises inside extraction
+
+    monkeypatch.setattr(extract_module, "extract_case", broken)
+    good = tmp_path / "a.txt"
+    good.write_text("Tofacitinib 5 mg bid was started.\n", encoding="utf-8")
+    results = list(run_documents([str(good), str(good)], WorkOptions(10**6, False, True)))
+    assert [r.outcome.status for r in results] == ["error", "error"]
+    assert "StopIteration" in results[0].outcome.message and "test_engines.py" not in results[0].outcome.message
