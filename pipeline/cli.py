@@ -303,6 +303,30 @@ def report(
     console.print(f"report of {len(texts)} documents ({len(gold_docs)} with gold): {index}")
 
 
+@app.command()
+def bench(
+    quick: Annotated[bool, typer.Option(
+        "--quick", help="Examples only, one repeat, small memory runs.")] = False,
+    out: Annotated[Path, typer.Option(
+        help="Where BENCHMARKS.md and benchmarks.json go.")] = Path("outputs/bench"),
+) -> None:
+    """Accuracy on public corpora, speed beside spaCy's blank tokenizer and a peer tagger, memory
+    over 200 and 2,000 documents, and the Dask engine's speed-up: writes OUT/BENCHMARKS.md and
+    OUT/benchmarks.json. Run from the repository's root (the benchmarks live beside the package)."""
+    import sys
+
+    root = Path.cwd()
+    if not (root / "benchmarks" / "bench.py").is_file():
+        console.print("[red]error:[/red] no benchmarks/ here: run `casemine bench` from the "
+                      "repository's root")
+        raise typer.Exit(2)
+    sys.path.insert(0, str(root))
+    from benchmarks.bench import main as run_benchmarks
+
+    result = run_benchmarks(quick, out)
+    console.print(f"wrote {out / 'BENCHMARKS.md'} and {out / 'benchmarks.json'} in {result['seconds']:.0f} s")
+
+
 @db_app.command("query")
 def db_query(
     name: Annotated[str | None, typer.Argument(help="A named query (see `casemine db queries`).")] = None,

@@ -260,7 +260,9 @@ def _header_cues(text: str, table: Table) -> list[_Cue]:
         words = line_words(line)
         cues = []
         for i, (m, name) in enumerate(found):
-            index = next(n for n, (a, _b, _w) in enumerate(words) if a >= m.start())
+            index = next((n for n, (a, _b, _w) in enumerate(words) if a >= m.start()), None)
+            if index is None:  # the name starts inside the line's last word: not a column header
+                continue
             prev_end = found[i - 1][0].end() if i else words[0][1]
             after = None if i == 0 and index == 0 else not line[prev_end:m.start()].strip()
             cues.append(_Cue(name, index / len(words), after))

@@ -208,3 +208,15 @@ def test_stacked_header_time_declines_when_ambiguous() -> None:
     assert stacked_header_time(0.27, below, [0.27, 0.8]) == "0"
     assert stacked_header_time(0.8, below, [0.27, 0.8]) == "last_followup"
     assert stacked_header_time(0.3, ["at TOF x x x x x at last"], [0.3]) is None
+
+
+def test_header_name_inside_the_last_word_is_not_a_column() -> None:
+    # regression (a synthesised document): "(anti-dsDNA" as a header line's last word made the
+    # column search run past the line's words and stop the whole document
+    from pipeline.extractors.scores import _header_cues
+
+    text = "Table 1 Patients\nPatient Sex markers (anti-dsDNA\n1 F 5\n"
+    row_start = text.index("1 F")
+    table = Table(0, len(text), "Table 1 Patients", (17, row_start - 1), (TableRow(row_start, len(text) - 1, "1"),),
+                  flattened=True)
+    assert _header_cues(text, table) == []
