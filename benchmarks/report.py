@@ -1,9 +1,10 @@
-"""The accuracy benchmark's report: ``accuracy.json`` (the numbers) and ``ACCURACY.md`` (to read)."""
+"""The benchmarks' reports: ``accuracy.json`` and ``ACCURACY.md`` for the accuracy benchmark, and
+``benchmarks.json`` and ``BENCHMARKS.md`` for all of them (accuracy, speed, memory, scale)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -108,4 +109,145 @@ def write_accuracy_report(result: Mapping[str, Any], out_dir: Path) -> tuple[Pat
     json_path, md_path = out_dir / "accuracy.json", out_dir / "ACCURACY.md"
     write_text_atomic(json_path, json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     write_text_atomic(md_path, render_markdown(result))
+    return json_path, md_path
+
+
+# --- BENCHMARKS.md: accuracy in brief, speed, memory, scale -------------------------------------
+
+UNITS = {"share": lambda v: f"{v:.1%}", "times": lambda v: f"{v:.1f}×", "growth": lambda v: f"{v:+.1%}"}
+
+
+def _rate(value: float) -> str:
+    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
+
+
+def _spread(stats: Mapping[str, float], repeats: int) -> str:
+    median = _rate(stats["median"])
+    return median if repeats < 2 else f"{median} ({_rate(stats['min'])}–{_rate(stats['max'])})"
+
+
+def _failed(section: Mapping[str, Any]) -> list[str]:
+    return [f"Failed: `{section['error']}`."] if "error" in section else []
+
+
+def _lenient(row: Mapping[str, Any] | None) -> str:
+    if row is None:
+        return ""
+    return _num(row["lenient_f1"]) if row["lenient_f1"] is not None else f"R {_num(row['lenient_recall'])}"
+
+
+def _accuracy_brief(acc: Mapping[str, Any]) -> list[str]:
+    lines = ["## Accuracy", ""]
+    if "error" in acc:
+        return [*lines, *_failed(acc)]
+    limit = "all documents" if acc["limit"] is None else f"first {acc['limit']} documents per corpus"
+    lines += [f"From `accuracy.json` ({acc['source']}; generated {acc['generated']}, {limit}). "
+              "Lenient F1 (overlap, one-to-one; recall for recall-only rows); strict scores and "
+              "normalisation in `ACCURACY.md`.", "",
+              "| corpus | row | gold | casemine | drug-NER (peer) |", "|---|---|--:|--:|--:|"]
+    for name, corpus in acc["corpora"].items():
+        if not corpus["available"]:
+            lines.append(f"| {name} | not found, not scored | | | |")
+            continue
+        systems = corpus["systems"]
+        peer = systems.get("drug_ner", {}).get("rows", {})
+        for row, r in systems["casemine"]["rows"].items():
+            lines.append(f"| {name} | {row} | {r['gold']} | {_lenient(r)} | {_lenient(peer.get(row))} |")
+    return lines
+
+
+def _speed(speed: Mapping[str, Any]) -> list[str]:
+    lines = ["## Speed", ""]
+    if "error" in speed:
+        return [*lines, *_failed(speed)]
+    lines += [f"Median over {speed['repeats']} repeat(s) (min–max in brackets). Each system is first "
+              "called once on the first document, timed apart as its start-up (lazy imports, lexicons, "
+              "the spaCy pipeline; for ingestion, after one pass over the set to count words); all "
+              "systems interleaved in the same process. Words: whitespace-separated words of casemine's "
+              "clean text, the same count for every system on a set.", "",
+              "| set | system | docs | words | words/s | docs/s | first call (s) |",
+              "|---|---|--:|--:|--:|--:|--:|"]
+    for name in ("texts", "pdfs"):
+        for system, t in speed[name].get("systems", {}).items():
+            lines.append(f"| {name} | {system} | {t['documents']} | {t['words']:,} "
+                         f"| {_spread(t['words_per_s'], t['repeats'])} "
+                         f"| {_spread(t['documents_per_s'], t['repeats'])} | {t['startup_seconds']:.2f} |")
+    lines += [""]
+    for name in ("texts", "pdfs"):
+        files = speed[name].get("files", [])
+        lines.append(f"- {name}: " + (", ".join(f"`{Path(f).name}`" for f in files) or "none"))
+    lines += [f"- {note}" for note in speed.get("notes", [])]
+    lines += ["", "Systems:"]
+    lines += [f"- **{s}**: {t['description']}"
+              for n in ("texts", "pdfs") for s, t in speed[n].get("systems", {}).items()]
+    return lines
+
+
+def _memory(memory: Mapping[str, Any]) -> list[str]:
+    lines = ["## Memory", ""]
+    if "error" in memory:
+        return [*lines, *_failed(memory)]
+    lines += [f"`pipeline.batch.ingest_batch([folder], Settings(output_dir=tmp), extract=True)` in a fresh "
+              f"process per N, over N documents synthesised from {memory['templates']} corpus documents "
+              "(paragraphs shuffled, numbers changed: every sha256 differs). Peak: the process's "
+              "`ru_maxrss`; worker processes, if any, are in `benchmarks.json` "
+              "(`children_peak_rss_mb`, `peak_sampled_tree_rss_mb`).", "",
+              "| N | ok | errors | words | seconds | RSS before (MiB) | peak RSS (MiB) | RSS at end (MiB) |",
+              "|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    for r in memory["runs"]:
+        if "failed" in r:
+            lines.append(f"| {r['n']} | failed: `{r['failed']}` | | | | | | |")
+            continue
+        lines.append(f"| {r['n']} | {r['ok']} | {r['error']} | {r['words']:,} | {r['seconds']:.1f} "
+                     f"| {r['rss_before_mb']:.0f} | {r['peak_rss_mb']:.0f} | {r['rss_end_mb']:.0f} |")
+    return lines
+
+
+def _scale(scale: Mapping[str, Any]) -> list[str]:
+    lines = ["## Scale (Dask)", ""]
+    if "error" in scale:
+        return [*lines, *_failed(scale)]
+    if not scale.get("available"):
+        return [*lines, f"Not measured: {scale.get('reason', 'unknown')}."]
+    lines += [f"`casemine run --engine dask --set workers=N` on {scale['documents']} synthesised documents, "
+              "wall time of the whole command (start-up and cluster included).", "",
+              "| workers | seconds | speed-up |", "|--:|--:|--:|"]
+    lines += [f"| {n} | {s:.1f} | {scale['speedup'][n]:.2f} |" for n, s in scale["wall_seconds"].items()]
+    return lines
+
+
+def _targets(targets: Sequence[Mapping[str, Any]]) -> list[str]:
+    lines = ["## Targets", "", "| target | rule | measured | result |", "|---|---|--:|---|"]
+    for t in targets:
+        verdict = "pass" if t["pass"] else "**fail**"
+        lines.append(f"| {t['name']} | {t['rule']} | {UNITS[t['unit']](t['value'])} | {verdict} |")
+    return lines if targets else [*lines, "| none measured | | | |"]
+
+
+def render_benchmarks_markdown(result: Mapping[str, Any]) -> str:
+    """BENCHMARKS.md: the setting, the targets, then accuracy, speed, memory and scale."""
+    m = result["machine"]
+    mode = "quick mode, for CI" if result["quick"] else "full mode"
+    load = f"{m['load_average_start']} at the start, {m.get('load_average_end', '?')} at the end"
+    command = "python -m benchmarks.bench" + (" --quick" if result["quick"] else "")
+    lines = [
+        "# casemine benchmarks", "",
+        f"Generated {result['generated']} by `{command}` "
+        f"({mode}) in {result['seconds']:.1f} s on {m['platform']}, Python {m['python']}, "
+        f"{m['cpus']} CPUs, {m['memory_gib']} GiB; load average (1, 5, 15 min) {load}. Timings on a "
+        "shared or busy machine are noisy: compare systems within one report, not across reports.", "",
+        *_targets(result["targets"]), "",
+        *_accuracy_brief(result["accuracy"]), "",
+        *_speed(result["speed"]), "",
+        *_memory(result["memory"]), "",
+        *_scale(result["scale"]),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_benchmarks_report(result: Mapping[str, Any], out_dir: Path) -> tuple[Path, Path]:
+    """Write ``benchmarks.json`` and ``BENCHMARKS.md`` into ``out_dir`` atomically; return both paths."""
+    json_path, md_path = out_dir / "benchmarks.json", out_dir / "BENCHMARKS.md"
+    write_text_atomic(json_path, json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    write_text_atomic(md_path, render_benchmarks_markdown(result))
     return json_path, md_path
