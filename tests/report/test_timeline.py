@@ -91,7 +91,8 @@ def test_no_timed_values_gives_no_figure() -> None:
 @pytest.mark.slow
 def test_paper_000_patient_1_timeline(shared_corpus: Path) -> None:
     """Case 1 of the cSLE paper: prednisone 15 mg qd at tofacitinib start, 6.25 mg qd at the last
-    follow-up at 24 months, SLEDAI-2K 2 at 24 months, tofacitinib continued."""
+    follow-up at 24 months, SLEDAI-2K 2 at tofacitinib initiation and 2 at 24 months (Table 2's two
+    SLEDAI-2K columns), tofacitinib continued."""
     _, _, tables = extracted(shared_corpus / f"{PAPER_000}.txt")
     timeline = patient_timeline(*_patient(tables, "1"))
     assert timeline.last_known_months == 24.0
@@ -100,6 +101,6 @@ def test_paper_000_patient_1_timeline(shared_corpus: Path) -> None:
     (prednisone,) = timeline.glucocorticoid
     assert prednisone.name == "prednisone"
     assert prednisone.xy() == [(0.0, 15.0), (24.0, 6.25)]
-    assert [(s.name, s.xy()) for s in timeline.scores] == [("SLEDAI-2K", [(24.0, 2.0)])]
+    assert [(s.name, s.xy()) for s in timeline.scores] == [("SLEDAI-2K", [(0.0, 2.0), (24.0, 2.0)])]
     svg = timeline_svg(timeline, "patient 1")
     assert svg.startswith("<svg") and "prednisone" in svg and "SLEDAI-2K" in svg
