@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from pipeline.tsv import LexiconError, parse_tsv
+
 PACKAGE = "pipeline.data.lexicons"
 
-
-class LexiconError(ValueError):
-    """A lexicon file that is malformed; the message names the file and line."""
+__all__ = ["LexiconEntry", "LexiconError", "load_lexicon", "load_word_list"]
 
 
 @dataclass(frozen=True)
@@ -37,26 +36,12 @@ def load_lexicon(name: str, required: tuple[str, ...] = ("surface", "norm")) -> 
     """
     origin = f"pipeline/data/lexicons/{name}"
     text = resources.files(PACKAGE).joinpath(name).read_text(encoding="utf-8")
-    rows = [(n, line) for n, line in enumerate(text.splitlines(), start=1)
-            if line.strip() and not line.startswith("#")]
-    if not rows:
-        raise LexiconError(f"{origin}: empty lexicon")
-    header_line, header = rows[0][0], rows[0][1].split("\t")
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise LexiconError(f"{origin}:{header_line}: header lacks columns {missing}")
     entries = []
     seen: dict[tuple[str, bool], int] = {}
-    for n, line in rows[1:]:
-        values = next(csv.reader([line], delimiter="\t", quoting=csv.QUOTE_NONE))
-        if len(values) != len(header):
-            raise LexiconError(f"{origin}:{n}: expected {len(header)} columns, found {len(values)}")
-        record = dict(zip(header, (v.strip() for v in values), strict=True))
+    for n, record in parse_tsv(text, origin, required):
         if not all(record[c] for c in required):
             raise LexiconError(f"{origin}:{n}: empty value in {required}")
         match = record.pop("match", "lower")
-        if match not in ("exact", "lower"):
-            raise LexiconError(f"{origin}:{n}: match must be exact or lower, not {match!r}")
         surface = record.pop("surface")
         key = (surface if match == "exact" else surface.lower(), match == "exact")
         if key in seen:

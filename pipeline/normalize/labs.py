@@ -7,22 +7,18 @@ on load with errors naming the file and line. Everything here is a pure function
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
+
+from pipeline.tsv import LexiconError, read_tsv
 
 ANALYTES_RESOURCE = "analytes.tsv"
 ANALYTE_COLUMNS = ("surface", "analyte", "unit", "molar_mass", "match")
 _ANALYTE_CODE = re.compile(r"[a-z][a-z0-9_]*")
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
-
-
-class LexiconError(ValueError):
-    """A lexicon file that is malformed; the message names the file and line."""
 
 
 @dataclass(frozen=True)
@@ -50,34 +46,6 @@ class Measurement:
 
     value: float
     unit: str
-
-
-def read_tsv(resource: str, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """Rows of ``pipeline/data/<resource>`` as (line number, record); ``#`` lines are comments."""
-    text = resources.files("pipeline.data").joinpath(resource).read_text(encoding="utf-8")
-    return parse_tsv(text, f"pipeline/data/{resource}", required)
-
-
-def parse_tsv(text: str, origin: str, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """A lexicon's text as (line number, record) rows; errors name ``origin`` and the line."""
-    rows = [(n, line) for n, line in enumerate(text.splitlines(), start=1)
-            if line.strip() and not line.startswith("#")]
-    if not rows:
-        raise LexiconError(f"{origin}: empty lexicon")
-    header = rows[0][1].split("\t")
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise LexiconError(f"{origin}:{rows[0][0]}: header lacks columns {missing}")
-    out = []
-    for n, line in rows[1:]:
-        values = next(csv.reader([line], delimiter="\t", quoting=csv.QUOTE_NONE))
-        if len(values) != len(header):
-            raise LexiconError(f"{origin}:{n}: expected {len(header)} columns, found {len(values)}")
-        record = dict(zip(header, (v.strip() for v in values), strict=True))
-        if record.get("match", "lower") not in ("exact", "lower"):
-            raise LexiconError(f"{origin}:{n}: match must be exact or lower, not {record['match']!r}")
-        out.append((n, record))
-    return out
 
 
 def check_unique_attrs(origin: str, rows: list[tuple[int, dict[str, str]]], key: str,

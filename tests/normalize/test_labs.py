@@ -6,7 +6,6 @@ import pytest
 
 from pipeline.normalize.labs import (
     ANALYTE_COLUMNS,
-    LexiconError,
     Measurement,
     analyte_lexicon,
     analyte_unit,
@@ -14,10 +13,10 @@ from pipeline.normalize.labs import (
     lookup_analyte,
     parse_measurement,
     parse_number,
-    parse_tsv,
     parse_unit,
     to_canonical,
 )
+from pipeline.tsv import LexiconError, parse_tsv
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.normalize.labs import LexiconError, parse_tsv
 from pipeline.normalize.scores import (
     INSTRUMENT_COLUMNS,
     Spread,
@@ -15,6 +14,7 @@ from pipeline.normalize.scores import (
     parse_spread,
     parse_stat,
 )
+from pipeline.tsv import LexiconError, parse_tsv
 
 
 @pytest.mark.parametrize(
