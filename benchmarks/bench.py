@@ -132,6 +132,14 @@ def _section(work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     return result
 
 
+def _speed(plan: Plan, work_dir: Path) -> dict[str, Any]:
+    from benchmarks.speed import render_paper_pdfs, run_speed
+
+    rendered, note = render_paper_pdfs(plan.papers_to_render, work_dir / "pdf")
+    return {**run_speed(plan.texts, plan.pdfs + tuple(rendered), repeats=plan.repeats),
+            "notes": [note] if note else []}
+
+
 def _scale(plan: Plan, work_dir: Path) -> dict[str, Any]:
     from benchmarks.memory import synthesise_corpus, templates
     from benchmarks.scale import dask_speedup
@@ -147,7 +155,6 @@ def _scale(plan: Plan, work_dir: Path) -> dict[str, Any]:
 def run_benchmarks(plan: Plan, out_dir: Path, *, quick: bool) -> dict[str, Any]:
     """Run every benchmark of ``plan``, write ``benchmarks.json`` and ``BENCHMARKS.md``, return the result."""
     from benchmarks.memory import run_memory
-    from benchmarks.speed import render_paper_pdfs, run_speed
 
     started = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -160,10 +167,7 @@ def run_benchmarks(plan: Plan, out_dir: Path, *, quick: bool) -> dict[str, Any]:
     }
     result["accuracy"] = _section(lambda: accuracy(out_dir, plan.shared_benchmarks, plan.accuracy_limit))
     with tempfile.TemporaryDirectory(prefix="casemine-bench-") as tmp:
-        rendered, note = render_paper_pdfs(plan.papers_to_render, Path(tmp) / "pdf")
-        pdfs = plan.pdfs + tuple(rendered)
-        speed = _section(lambda: run_speed(plan.texts, pdfs, repeats=plan.repeats))
-        result["speed"] = {**speed, "notes": [note] if note else []}
+        result["speed"] = _section(lambda: _speed(plan, Path(tmp)))
         result["memory"] = _section(lambda: run_memory(plan.memory_sources, plan.memory_sizes))
         result["scale"] = _section(lambda: _scale(plan, Path(tmp)))
     result["targets"] = [*result["speed"].get("targets", []), *result["memory"].get("checks", [])]

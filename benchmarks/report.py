@@ -213,6 +213,9 @@ def _scale(scale: Mapping[str, Any]) -> list[str]:
               "wall time of the whole command (start-up and cluster included).", "",
               "| workers | seconds | speed-up |", "|--:|--:|--:|"]
     lines += [f"| {n} | {s:.1f} | {scale['speedup'][n]:.2f} |" for n, s in scale["wall_seconds"].items()]
+    failing = [n for n, code in scale.get("exit_codes", {}).items() if code]
+    if failing:
+        lines += ["", f"Some files failed in the runs with workers={', '.join(failing)} (exit code 1)."]
     return lines
 
 
