@@ -106,9 +106,10 @@ class DrugFinder:
             found += self._open(doc, taken)
         found += self._defined_abbreviations(doc, abbreviations or [], found, taken)
         found += self._dosed_classes(doc, found, taken)
+        text = doc.text  # spaCy rebuilds Doc.text from its tokens on every access
         for span, entry in self.classes(doc):
             if not _overlaps(span.start_char, span.end_char, taken) and not TEST_BEFORE_CLASS.search(
-                doc.text[max(0, span.start_char - 20):span.start_char]
+                text[max(0, span.start_char - 20):span.start_char]
             ):
                 found.append(Found("DRUG_CLASS", span.start_char, span.end_char,
                                    {"norm": entry.get("norm")}, "class_lexicon"))
@@ -120,11 +121,12 @@ class DrugFinder:
         from pipeline.segment.list_columns import wrapped_names
 
         out = []
+        text = doc.text
         for table in tables:
             for row in table.rows:
                 if not row.lists:
                     continue
-                for start, end, name in wrapped_names(doc.text, row):
+                for start, end, name in wrapped_names(text, row):
                     entry = next((e for e in self.drug_entries if e.surface == name
                                   or (not e.exact and e.surface.lower() == name.lower())), None)
                     if entry is not None and not _overlaps(start, end, taken):
@@ -137,7 +139,8 @@ class DrugFinder:
         taken: list[tuple[int, int]],
     ) -> list[Found]:
         """Short forms a paper defines for a drug ("tocilizumab (TCZ)") become that drug."""
-        by_long = {doc.text[f.start:f.end].lower(): f for f in found if f.label == "DRUG"}
+        text = doc.text
+        by_long = {text[f.start:f.end].lower(): f for f in found if f.label == "DRUG"}
         out = []
         for short, start, end, long in abbreviations:
             drug = by_long.get(long.lower())
@@ -152,6 +155,7 @@ class DrugFinder:
     def _open(self, doc: Doc, taken: list[tuple[int, int]]) -> list[Found]:
         """Drugs of the open dictionary not in the domain lexicon: longest n-gram first."""
         variants = open_dictionary()
+        text = doc.text
         out = []
         i = 0
         while i < len(doc):
@@ -173,7 +177,7 @@ class DrugFinder:
                 len(span.text) < OPEN_MIN_CHARS
                 or span.text.lower() in self.stoplist
                 or _overlaps(span.start_char, span.end_char, taken)
-                or not_a_medication(doc.text, span.start_char, span.end_char)
+                or not_a_medication(text, span.start_char, span.end_char)
             ):
                 continue
             attrs = {"norm": norm}
@@ -194,11 +198,12 @@ class DrugFinder:
             return []
         norm = steroids.most_common(1)[0][0]
         entry = self.by_norm.get(norm)
+        text = doc.text
         out = []
         for token in doc:
             if (
                 token.text in ("GC", "GCs")
-                and DOSED_CLASS.match(doc.text, token.idx + len(token.text))
+                and DOSED_CLASS.match(text, token.idx + len(token.text))
                 and entry is not None
                 and not _overlaps(token.idx, token.idx + len(token), taken)
             ):

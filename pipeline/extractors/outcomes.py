@@ -33,11 +33,12 @@ class OutcomeFinder:
         out = [Found("RESPONSE", s.start_char, s.end_char, {"norm": e.get("norm")}, "response_lexicon")
                for s, e in self.responses(doc)]
         starts = [s for s, _ in sentences]
+        text = doc.text  # spaCy rebuilds Doc.text from its tokens on every access
         for span, entry in self.events(doc):
             attrs = {"norm": entry.get("norm")}
             i = bisect_right(starts, span.start_char) - 1
-            sent = sentences[i] if i >= 0 else (0, len(doc.text))
-            if self.negated(doc.text, sent, span.start_char, span.end_char):
+            sent = sentences[i] if i >= 0 else (0, len(text))
+            if self.negated(text, sent, span.start_char, span.end_char):
                 attrs["negated"] = "true"
             out.append(Found("ADVERSE_EVENT", span.start_char, span.end_char, attrs, "event_lexicon"))
         return out
