@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from pipeline.tables.schemas import TABLE_SCHEMAS, columns
+from pipeline.tables.schemas import TABLE_SCHEMAS, column_kind, columns
 
 SCHEMA_VERSION = 1
 """Bump when a table changes, and add the step from the old version to ``MIGRATIONS``."""
@@ -19,15 +19,9 @@ SCHEMA_VERSION = 1
 VERSION_TABLE = "casemine_schema"
 
 
-def _column_type(dtype: str) -> sa.types.TypeEngine[Any]:
-    kind = dtype.lower()
-    if kind.startswith("int"):
-        return sa.BigInteger()
-    if kind.startswith("float"):
-        return sa.Float()
-    if kind.startswith("bool"):
-        return sa.Boolean()
-    return sa.Text()
+COLUMN_TYPES: dict[str, sa.types.TypeEngine[Any]] = {
+    "int": sa.BigInteger(), "float": sa.Float(), "bool": sa.Boolean(), "str": sa.Text(),
+}
 
 
 def build_metadata() -> sa.MetaData:
@@ -45,7 +39,7 @@ def build_metadata() -> sa.MetaData:
                 continue
             spec = schema.columns[col]
             fk = [sa.ForeignKey("documents.doc_id")] if col == "doc_id" else []
-            cols.append(sa.Column(col, _column_type(str(spec.dtype)), *fk, nullable=spec.nullable,
+            cols.append(sa.Column(col, COLUMN_TYPES[column_kind(name, col)], *fk, nullable=spec.nullable,
                                   index=col == "doc_id", comment=spec.description))
         sa.Table(name, metadata, *cols)
     sa.Index("documents_sha256_version", metadata.tables["documents"].c.sha256,

@@ -7,7 +7,7 @@ so a crash mid-load leaves the previous state, and loading the same rows twice c
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -42,7 +42,7 @@ class CaseStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.url = safe_url(str(engine.url.render_as_string(hide_password=False)))
+        self.url = engine.url.render_as_string(hide_password=True)
 
     @classmethod
     def open(cls, url: str, *, upgrade: bool = True) -> CaseStore:
@@ -272,9 +272,3 @@ def _plain(v: object) -> object:
 def open_store(url: str) -> CaseStore:
     """Open the case database at ``url`` (see :meth:`CaseStore.open`)."""
     return CaseStore.open(url)
-
-
-def loaded_documents(store: CaseStore, doc_ids: Iterable[str]) -> set[str]:
-    """The doc_ids among ``doc_ids`` that the database holds."""
-    have = set(store.document_ids())
-    return {d for d in doc_ids if d in have}

@@ -16,11 +16,11 @@ from datetime import datetime, timezone
 import pandas as pd
 
 from pipeline import __version__
+from pipeline.attribution.phases import INDEX_CLASS
 from pipeline.ingest.document import SourceDocument
 from pipeline.standoff import Annotated, Mention
 from pipeline.tables.schemas import COHORT, PHASES, TABLE_SCHEMAS, columns
 
-INDEX_CLASS = "jak_inhibitor"
 NOT_A_STUDY_PATIENT = {"other", ""}
 DOI = re.compile(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/[^\s\"<>,;]+[^\s\"<>,;.)\]])",
                  re.I)

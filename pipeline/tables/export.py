@@ -12,24 +12,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.files import umask
-from pipeline.tables.schemas import TABLE_SCHEMAS, columns
+from pipeline.tables.schemas import TABLE_SCHEMAS, column_kind, columns
+
+ARROW_TYPES = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "str": pa.string()}
 
 
 def arrow_schema(table: str) -> pa.Schema:
     """The Parquet schema of ``table``, from its pandera schema (so empty chunks agree too)."""
     spec = TABLE_SCHEMAS[table].to_schema().columns
-    fields = []
-    for name in columns(table):
-        kind = str(spec[name].dtype).lower()
-        if kind.startswith("int"):
-            typ = pa.int64()
-        elif kind.startswith("float"):
-            typ = pa.float64()
-        elif kind.startswith("bool"):
-            typ = pa.bool_()
-        else:
-            typ = pa.string()
-        fields.append(pa.field(name, typ, nullable=spec[name].nullable))
+    fields = [pa.field(name, ARROW_TYPES[column_kind(table, name)], nullable=spec[name].nullable)
+              for name in columns(table)]
     return pa.schema(fields)
 
 

@@ -147,3 +147,9 @@ def columns(table: str) -> list[str]:
     names = list(TABLE_SCHEMAS[table].to_schema().columns)
     evidence = [c for c in names if c.startswith("evidence_")]
     return [c for c in names if c not in evidence] + evidence
+
+
+def column_kind(table: str, column: str) -> str:
+    """What a declared column holds, for the stores derived from the schema: int, float, bool or str."""
+    dtype = str(TABLE_SCHEMAS[table].to_schema().columns[column].dtype).lower()
+    return next((kind for kind in ("int", "float", "bool") if dtype.startswith(kind)), "str")
