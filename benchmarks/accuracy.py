@@ -190,14 +190,28 @@ def _version(package: str) -> str:
         return "unknown"
 
 
-def run_corpus(corpus: Corpus, shared_dir: Path, limit: int | None) -> dict[str, Any]:
+HALVES = ("all", "development", "held-out")
+"""Which documents of each corpus to score: all of them, the first half (the one rules may be
+developed by looking at) or the second half (never looked at, for numbers that say how the rules
+carry over to unseen text)."""
+
+
+def select_half(docs: list[CorpusDocument], half: str) -> list[CorpusDocument]:
+    """The documents of ``half`` (see :data:`HALVES`), in the corpus's order."""
+    if half not in HALVES:
+        raise ValueError(f"half must be one of {', '.join(HALVES)}, not {half!r}")
+    middle = len(docs) // 2
+    return docs if half == "all" else docs[:middle] if half == "development" else docs[middle:]
+
+
+def run_corpus(corpus: Corpus, shared_dir: Path, limit: int | None, half: str = "all") -> dict[str, Any]:
     """Read one corpus, run both systems on the same documents and score every row."""
     path = shared_dir / corpus.path
     out: dict[str, Any] = {"title": corpus.title, "path": corpus.path, "available": path.exists()}
     if not path.exists():
         return out
     started = time.perf_counter()
-    docs = list(islice(corpus.read(path), limit))
+    docs = select_half(list(islice(corpus.read(path), limit)), half)
     rows = corpus.rows()
     gold_labels = sorted({label for row in rows for label in row.gold_labels})
     out |= {
@@ -224,14 +238,21 @@ def run_corpus(corpus: Corpus, shared_dir: Path, limit: int | None) -> dict[str,
     return out
 
 
-def run_accuracy(shared_dir: Path, *, limit: int | None = None) -> dict[str, Any]:
-    """Score casemine and the peer on each corpus under ``shared_dir`` (first ``limit`` documents each)."""
+def run_accuracy(shared_dir: Path, *, limit: int | None = None, half: str = "all",
+                 corpora: Sequence[str] | None = None) -> dict[str, Any]:
+    """Score casemine and the peer on each corpus under ``shared_dir`` (first ``limit`` documents
+    each, then the ``half`` of them; only the ``corpora`` named, if given)."""
+    unknown = set(corpora or ()) - {c.name for c in CORPORA}
+    if unknown:
+        raise ValueError(f"unknown corpus {', '.join(sorted(unknown))}; "
+                         f"known: {', '.join(c.name for c in CORPORA)}")
     started = time.perf_counter()
     result: dict[str, Any] = {
         "benchmark": "accuracy",
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "shared_dir": str(shared_dir),
         "limit": limit,
+        "half": half,
         "matching": MATCHING,
         "systems": {
             CASEMINE: f"casemine {_version('casemine')} (pipeline.extract.extract_document on a .txt)",
@@ -243,7 +264,8 @@ def run_accuracy(shared_dir: Path, *, limit: int | None = None) -> dict[str, Any
                       "drugbank_id and mesh_id, MeSH ids shared by several DrugBank ids left out",
             "size": len(drugbank_to_mesh()),
         },
-        "corpora": {c.name: run_corpus(c, shared_dir, limit) for c in CORPORA},
+        "corpora": {c.name: run_corpus(c, shared_dir, limit, half) for c in CORPORA
+                    if not corpora or c.name in corpora},
     }
     result["seconds"] = round(time.perf_counter() - started, 3)
     return result
@@ -258,8 +280,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="first N documents of each corpus")
     parser.add_argument("--out", type=Path, default=Path("outputs/bench"),
                         help="folder for accuracy.json and ACCURACY.md (default: outputs/bench)")
+    parser.add_argument("--half", choices=HALVES, default="all",
+                        help="score all documents (default), the first half of each corpus "
+                             "(development) or the second (held-out)")
+    parser.add_argument("--corpus", action="append", choices=[c.name for c in CORPORA],
+                        help="only this corpus (repeatable; default: all)")
     args = parser.parse_args(argv)
-    result = run_accuracy(args.shared, limit=args.limit)
+    result = run_accuracy(args.shared, limit=args.limit, half=args.half, corpora=args.corpus)
     write_accuracy_report(result, args.out)
     print(f"wrote {args.out / 'accuracy.json'} and {args.out / 'ACCURACY.md'} in {result['seconds']:.1f} s")
     return 0

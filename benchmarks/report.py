@@ -78,13 +78,15 @@ def _corpus(name: str, c: Mapping[str, Any]) -> list[str]:
 def render_markdown(result: Mapping[str, Any]) -> str:
     """ACCURACY.md: the setting, then one table per corpus."""
     limit = result["limit"]
+    half = result.get("half", "all")
     lines = [
         "# Accuracy on external gold corpora",
         "",
         f"Generated {result['generated']} by `python -m benchmarks.accuracy"
-        f"{'' if limit is None else f' --limit {limit}'}` "
+        f"{'' if limit is None else f' --limit {limit}'}{'' if half == 'all' else f' --half {half}'}` "
         f"from `{result['shared_dir']}`; "
-        f"{'all documents' if limit is None else f'first {limit} documents of each corpus'}; "
+        f"{'all documents' if limit is None else f'first {limit} documents of each corpus'}"
+        f"{'' if half == 'all' else f', {half} half'}; "
         f"total time {result['seconds']:.1f} s.",
         "",
         "Systems, run on the same documents in the same run:",
@@ -141,6 +143,8 @@ def _accuracy_brief(acc: Mapping[str, Any]) -> list[str]:
     if "error" in acc:
         return [*lines, *_failed(acc)]
     limit = "all documents" if acc["limit"] is None else f"first {acc['limit']} documents per corpus"
+    if acc.get("half", "all") != "all":
+        limit += f", {acc['half']} half"
     lines += [f"From `accuracy.json` ({acc['source']}; generated {acc['generated']}, {limit}). "
               "Lenient F1 (overlap, one-to-one; recall for recall-only rows); strict scores and "
               "normalisation in `ACCURACY.md`.", "",

@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 
-from benchmarks.accuracy import normalisation, run_accuracy, score_row, score_system, write_accuracy_report
+from benchmarks.accuracy import (
+    normalisation,
+    run_accuracy,
+    score_row,
+    score_system,
+    select_half,
+    write_accuracy_report,
+)
 from benchmarks.corpora import CorpusDocument, parse_brat
 from benchmarks.mapping import MACCROBAT_MAPS, LabelMap
 from benchmarks.peer import find_peer_drugs, tokenize
@@ -152,3 +159,35 @@ def test_run_accuracy_on_three_documents_per_corpus(small_run: dict[str, Any], t
     json_path, md_path = write_accuracy_report(small_run, tmp_path)
     assert json.loads(json_path.read_text(encoding="utf-8"))["limit"] == 3
     assert md_path.read_text(encoding="utf-8").startswith("# Accuracy on external gold corpora")
+
+
+def _doc(name: str) -> CorpusDocument:
+    return CorpusDocument(name, "", [])
+
+
+@pytest.mark.parametrize(("half", "names"), [
+    ("all", ["a", "b", "c", "d", "e"]),
+    ("development", ["a", "b"]),
+    ("held-out", ["c", "d", "e"]),
+])
+def test_halves_split_the_corpus_in_order_without_overlap(half: str, names: list[str]) -> None:
+    docs = [_doc(n) for n in "abcde"]
+    assert [d.doc_id for d in select_half(docs, half)] == names
+
+
+def test_unknown_half_and_unknown_corpus_are_refused() -> None:
+    with pytest.raises(ValueError, match="half must be one of"):
+        select_half([], "second")
+    with pytest.raises(ValueError, match="unknown corpus nope; known: maccrobat2020"):
+        run_accuracy(Path("."), corpora=["nope"])
+
+
+@pytest.mark.slow
+def test_held_out_half_of_one_corpus(tmp_path: Path) -> None:
+    if not SHARED_BENCHMARKS.is_dir():
+        pytest.skip("../shared/benchmarks is not beside the checkout")
+    result = run_accuracy(SHARED_BENCHMARKS, limit=4, half="held-out", corpora=["phee_v2"])
+    assert list(result["corpora"]) == ["phee_v2"] and result["half"] == "held-out"
+    assert result["corpora"]["phee_v2"]["documents"] == 2
+    _, md_path = write_accuracy_report(result, tmp_path)
+    assert "--limit 4 --half held-out" in md_path.read_text(encoding="utf-8")
