@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.extractors.found import Found
+from pipeline.extractors.phrases import text_of
 from pipeline.segment.model import Segmentation
 
 FAMILIES = ("drugs", "doses", "scores", "labs", "timepoints", "patients", "outcomes")
@@ -45,7 +46,7 @@ def _segmentation(doc: Doc) -> Segmentation:
     if seg is None:
         from pipeline.segment import segment
 
-        seg = segment(doc.text)
+        seg = segment(text_of(doc))
         doc._.segmentation = seg
     return seg
 
@@ -92,7 +93,7 @@ def make_doses(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """DOSE: posology expressions, normalised."""
     from pipeline.extractors.doses import find_doses
 
-    return _text_family(lambda doc: find_doses(doc.text, tables=_segmentation(doc).tables))
+    return _text_family(lambda doc: find_doses(text_of(doc), tables=_segmentation(doc).tables))
 
 
 @Language.factory("case_scores")
@@ -100,7 +101,7 @@ def make_scores(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """SCORE: values of disease-activity and damage instruments."""
     from pipeline.extractors.scores import find_scores
 
-    return _text_family(lambda doc: find_scores(doc.text, tables=_segmentation(doc).tables))
+    return _text_family(lambda doc: find_scores(text_of(doc), tables=_segmentation(doc).tables))
 
 
 @Language.factory("case_labs")
@@ -108,7 +109,7 @@ def make_labs(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """LAB: lab values and qualitative findings, table cells included."""
     from pipeline.extractors.labs import find_labs
 
-    return _text_family(lambda doc: find_labs(doc.text, tables=_segmentation(doc).tables))
+    return _text_family(lambda doc: find_labs(text_of(doc), tables=_segmentation(doc).tables))
 
 
 @Language.factory("case_timepoints")
@@ -116,7 +117,7 @@ def make_timepoints(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """TIMEPOINT: dates, relative times and durations, normalised."""
     from pipeline.extractors.timepoints import find_timepoints
 
-    return _text_family(lambda doc: find_timepoints(doc.text, _segmentation(doc)))
+    return _text_family(lambda doc: find_timepoints(text_of(doc), _segmentation(doc)))
 
 
 @Language.factory("case_patients")
@@ -124,17 +125,17 @@ def make_patients(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """PATIENT: numbered cases, definite references and table rows."""
     from pipeline.extractors.patients import find_patients
 
-    return _text_family(lambda doc: find_patients(doc.text, _segmentation(doc).tables))
+    return _text_family(lambda doc: find_patients(text_of(doc), _segmentation(doc).tables))
 
 
 @cache
 def build_nlp(open_vocabulary: bool = True) -> Language:
     """The extraction pipeline (cached per process)."""
-    import scispacy.abbreviation  # noqa: F401  (registers "abbreviation_detector")
+    import pipeline.extractors.abbreviations  # noqa: F401  (registers "case_abbreviations")
 
     register_extensions()
     nlp = spacy.blank("en")
-    nlp.add_pipe("abbreviation_detector")
+    nlp.add_pipe("case_abbreviations", name="abbreviation_detector")
     nlp.add_pipe("case_drugs", config={"open_vocabulary": open_vocabulary})
     for family in FAMILIES[1:]:
         nlp.add_pipe(f"case_{family}")

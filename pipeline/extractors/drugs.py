@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 
 from pipeline.extractors.found import Found
 from pipeline.extractors.lexicon import LexiconEntry, load_lexicon, load_word_list
-from pipeline.extractors.phrases import LexiconMatcher
+from pipeline.extractors.phrases import LexiconMatcher, text_of
 from pipeline.segment.model import Table
 
 DRUGS = "drugs.tsv"
@@ -64,6 +64,18 @@ def open_dictionary() -> dict[str, tuple[str, str]]:
     return out
 
 
+@cache
+def open_dictionary_prefixes() -> frozenset[str]:
+    """The beginnings of the names of :func:`open_dictionary` that end where a token can end:
+    before a space or a punctuation mark, after one, or between a digit and a letter."""
+    return frozenset(v[:j] for v in open_dictionary() for j in range(1, len(v)) if _token_boundary(v, j))
+
+
+def _token_boundary(text: str, j: int) -> bool:
+    before, after = text[j - 1], text[j]
+    return not (before.isalnum() and after.isalnum() and before.isdigit() == after.isdigit())
+
+
 def drugbank_id(norm: str) -> str | None:
     """The DrugBank id of a generic name, from the open drug dictionary."""
     hit = open_dictionary().get(norm.lower())
@@ -106,7 +118,7 @@ class DrugFinder:
             found += self._open(doc, taken)
         found += self._defined_abbreviations(doc, abbreviations or [], found, taken)
         found += self._dosed_classes(doc, found, taken)
-        text = doc.text  # spaCy rebuilds Doc.text from its tokens on every access
+        text = text_of(doc)
         for span, entry in self.classes(doc):
             if not _overlaps(span.start_char, span.end_char, taken) and not TEST_BEFORE_CLASS.search(
                 text[max(0, span.start_char - 20):span.start_char]
@@ -121,7 +133,7 @@ class DrugFinder:
         from pipeline.segment.list_columns import wrapped_names
 
         out = []
-        text = doc.text
+        text = text_of(doc)
         for table in tables:
             for row in table.rows:
                 if not row.lists:
@@ -139,7 +151,7 @@ class DrugFinder:
         taken: list[tuple[int, int]],
     ) -> list[Found]:
         """Short forms a paper defines for a drug ("tocilizumab (TCZ)") become that drug."""
-        text = doc.text
+        text = text_of(doc)
         by_long = {text[f.start:f.end].lower(): f for f in found if f.label == "DRUG"}
         out = []
         for short, start, end, long in abbreviations:
@@ -153,31 +165,36 @@ class DrugFinder:
         return out
 
     def _open(self, doc: Doc, taken: list[tuple[int, int]]) -> list[Found]:
-        """Drugs of the open dictionary not in the domain lexicon: longest n-gram first."""
+        """Drugs of the open dictionary not in the domain lexicon: longest n-gram first.
+
+        The lower-cased text of tokens ``i .. k`` is looked up for ``k`` up to
+        ``i + OPEN_MAX_TOKENS - 1`` while it is still the beginning of some name.
+        """
         variants = open_dictionary()
-        text = doc.text
+        prefixes = open_dictionary_prefixes()
+        text = text_of(doc)
+        tokens = [(t.idx, t.idx + len(t)) for t in doc]
+        lower = text.lower()
         out = []
         i = 0
-        while i < len(doc):
+        while i < len(tokens):
             hit = None
-            for n in range(OPEN_MAX_TOKENS, 0, -1):
-                if i + n > len(doc):
-                    continue
-                span = doc[i : i + n]
-                surface = span.text.lower()
+            start = tokens[i][0]
+            for k in range(i, min(i + OPEN_MAX_TOKENS, len(tokens))):
+                surface = lower[start:tokens[k][1]]
                 if surface in variants:
-                    hit = (span, variants[surface])
+                    hit = (k + 1, tokens[k][1], variants[surface])
+                if surface not in prefixes:
                     break
             if hit is None:
                 i += 1
                 continue
-            span, (norm, db) = hit
-            i = span.end
+            i, end, (norm, db) = hit
             if (
-                len(span.text) < OPEN_MIN_CHARS
-                or span.text.lower() in self.stoplist
-                or _overlaps(span.start_char, span.end_char, taken)
-                or not_a_medication(text, span.start_char, span.end_char)
+                end - start < OPEN_MIN_CHARS
+                or lower[start:end] in self.stoplist
+                or _overlaps(start, end, taken)
+                or not_a_medication(text, start, end)
             ):
                 continue
             attrs = {"norm": norm}
@@ -185,8 +202,8 @@ class DrugFinder:
             if entry is not None:
                 attrs["class"] = entry.get("class")
             attrs["drugbank"] = db
-            out.append(Found("DRUG", span.start_char, span.end_char, attrs, "open_dictionary"))
-            taken.append((span.start_char, span.end_char))
+            out.append(Found("DRUG", start, end, attrs, "open_dictionary"))
+            taken.append((start, end))
         return out
 
     def _dosed_classes(self, doc: Doc, found: list[Found], taken: list[tuple[int, int]]) -> list[Found]:
@@ -198,7 +215,7 @@ class DrugFinder:
             return []
         norm = steroids.most_common(1)[0][0]
         entry = self.by_norm.get(norm)
-        text = doc.text
+        text = text_of(doc)
         out = []
         for token in doc:
             if (

@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from pipeline.extractors.found import Found
 from pipeline.extractors.lexicon import load_lexicon
-from pipeline.extractors.phrases import LexiconMatcher
+from pipeline.extractors.phrases import LexiconMatcher, text_of
 
 WORD = re.compile(r"\w+(?:[-']\w+)*")
 
@@ -33,7 +33,7 @@ class OutcomeFinder:
         out = [Found("RESPONSE", s.start_char, s.end_char, {"norm": e.get("norm")}, "response_lexicon")
                for s, e in self.responses(doc)]
         starts = [s for s, _ in sentences]
-        text = doc.text  # spaCy rebuilds Doc.text from its tokens on every access
+        text = text_of(doc)
         for span, entry in self.events(doc):
             attrs = {"norm": entry.get("norm")}
             i = bisect_right(starts, span.start_char) - 1

@@ -11,6 +11,17 @@ from spacy.util import filter_spans
 
 from pipeline.extractors.lexicon import LexiconEntry
 
+TEXT_KEY = "casemine.text"
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text``, built once per Doc: spaCy joins it from the tokens again on every access,
+    and a Doc's tokens do not change once made."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
 
 class LexiconMatcher:
     """Two PhraseMatchers (case-sensitive ORTH, case-insensitive LOWER) over one lexicon.

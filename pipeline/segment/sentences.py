@@ -8,7 +8,7 @@ from functools import cache
 from importlib import resources
 
 BOUNDARY = re.compile(r"[.!?](?:[\"'”’)\]]*)(?=\s+[\"'“(\[]?[A-Z0-9])")
-WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 @cache
@@ -19,13 +19,23 @@ def abbreviations() -> frozenset[str]:
     return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
 
 
+def word_before(text: str, stop: int) -> str:
+    """The ASCII letters and full stops just before ``stop``, from the first letter on ("e.g",
+    "Dr", "J"); empty if the character before ``stop`` is neither."""
+    start = stop
+    while start > 0 and (text[start - 1] in ASCII_LETTERS or text[start - 1] == "."):
+        start -= 1
+    while start < stop and text[start] == ".":
+        start += 1
+    return text[start:stop]
+
+
 def _is_false_stop(text: str, stop: int) -> bool:
     if text[stop] != ".":
         return False
-    m = WORD_BEFORE.search(text, 0, stop)
-    if not m:
+    word = word_before(text, stop)
+    if not word:
         return False
-    word = m.group(1)
     if len(word) == 1 and word.isupper():
         return True  # an initial: "J. Smith"
     return word.rstrip(".") in abbreviations() or "." in word.rstrip(".")

@@ -42,6 +42,14 @@ def test_open_dictionary_finds_drugs_outside_the_lexicon(finder):
     ]
 
 
+def test_open_dictionary_names_of_several_tokens_longest_first(finder):
+    text = "Valproic acid was stopped; 5-fluorouracil and insulin glargine (basal) were given."
+    assert [(s, n) for s, _, n, _, _ in found(finder, text)] == [
+        ("Valproic acid", "valproic acid"), ("5-fluorouracil", "fluorouracil"),
+        ("insulin glargine", "insulin glargine"),
+    ]
+
+
 def test_stop_list_keeps_cytokines_and_ages_out(finder):
     assert found(finder, "IL-2 and interleukin 12 rose at 10 years; GM-CSF was high") == []
 

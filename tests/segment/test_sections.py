@@ -7,7 +7,7 @@ import pytest
 from pipeline.ingest import ingest_file
 from pipeline.ingest.cleaning import clean_text
 from pipeline.segment import segment
-from pipeline.segment.sentences import split_sentences
+from pipeline.segment.sentences import split_sentences, word_before
 from tests.conftest import EXAMPLES
 
 
@@ -118,3 +118,13 @@ def test_flattened_example_table_rows():
 )
 def test_split_sentences(text, expected):
     assert [text[a:b] for a, b in split_sentences(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [("seen by Dr.", "Dr"), ("see e.g.", "e.g"), ("J.", "J"), ("(vs.", "vs"), ("x ..a.b.", "a.b"),
+     ("dose 5.", ""), ("β.", ""), ("", "")],
+)
+def test_word_before_a_full_stop(text, word):
+    stop = len(text) - 1 if text.endswith(".") else len(text)
+    assert word_before(text, stop) == word
