@@ -40,11 +40,12 @@ def find_mentions(
     text: str, seg: Segmentation | None = None
 ) -> tuple[list[Found], Links, Segmentation]:
     """Run every finder on a clean text, then attribute patients and phases, then link."""
+    from pipeline.extractors.phrases import make_doc
     from pipeline.nlp import build_nlp
 
     nlp = build_nlp()
     seg = seg or segment(text)
-    doc = nlp.make_doc(text)
+    doc = make_doc(nlp, text)
     doc._.segmentation = seg
     doc._.found = []
     for name, proc in nlp.pipeline:

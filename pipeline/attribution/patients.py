@@ -10,7 +10,7 @@ patients. A text with fewer than two numbered patients is one case unless it spe
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 
 from pipeline.attribution.clauses import clause_around
@@ -65,6 +65,18 @@ def speaks_of_cohort(text: str, seg: Segmentation) -> bool:
     return False
 
 
+class Numbered:
+    """The mentions of numbered patients ("Patient 8", "case 3"), found by where they start."""
+
+    def __init__(self, mentions: list[Found]) -> None:
+        self.mentions = sorted(mentions, key=lambda f: f.start)
+        self.starts = [f.start for f in self.mentions]
+
+    def between(self, start: int, end: int) -> list[Found]:
+        """Those that start in ``[start, end)``, in text order."""
+        return self.mentions[bisect_left(self.starts, start):bisect_left(self.starts, end)]
+
+
 def attribute_patients(found: list[Found], text: str, seg: Segmentation) -> list[Found]:
     """A copy of ``found`` with ``patient`` set on every mention."""
     rules = attribution_rules()
@@ -73,8 +85,8 @@ def attribute_patients(found: list[Found], text: str, seg: Segmentation) -> list
     starts = [s for s, _ in sentences]
     # "as Patient 3, he achieved ...", "Except for Patient 4, no other patients ...": a patient
     # named for comparison is not the one the sentence speaks of
-    numbered = [f for f in found if f.label == "PATIENT" and f.attrs.get("id")
-                and not rules.comparison.search(text[max(0, f.start - COMPARISON_REACH):f.start])]
+    numbered = Numbered([f for f in found if f.label == "PATIENT" and f.attrs.get("id")
+                         and not rules.comparison.search(text[max(0, f.start - COMPARISON_REACH):f.start])])
     out = []
     for f in found:
         patient = _patient_of(f, text, seg, shape, sentences, starts, numbered, rules)
@@ -92,7 +104,7 @@ def _patient_of(
     shape: DocumentShape,
     sentences: list[tuple[int, int]],
     starts: list[int],
-    numbered: list[Found],
+    numbered: Numbered,
     rules: AttributionRules,
 ) -> str:
     if f.label == "PATIENT" and f.attrs.get("id"):
@@ -112,7 +124,7 @@ def _patient_of(
     i = bisect_right(starts, f.start) - 1
     sent = sentences[i] if i >= 0 else (0, len(text))
     sentence = text[sent[0]:sent[1]]
-    in_sentence = [p for p in numbered if sent[0] <= p.start < sent[1]]
+    in_sentence = numbered.between(sent[0], sent[1])
     ids = {p.attrs["id"] for p in in_sentence}
     if len(ids) == 1 and not shape.single_case:
         # "three had infections; one (Patient 6) showed leukopenia": the clause decides
@@ -167,7 +179,7 @@ def _speaks_of_group(sentence: str, rules: AttributionRules) -> bool:
 
 
 def _story_patient(
-    i: int, text: str, sentences: list[Sentence], numbered: list[Found], rules: AttributionRules
+    i: int, text: str, sentences: list[Sentence], numbered: Numbered, rules: AttributionRules
 ) -> str | None:
     """The patient whose story sentence ``i`` goes on: the one patient named in an earlier sentence
     of the same paragraph, with no sentence between that names others or speaks of a group.
@@ -178,7 +190,7 @@ def _story_patient(
         prev = sentences[k]
         if prev.kind != "sentence" or _paragraph_break(text, prev.end, after):
             return None  # a heading or a table row ends the story too
-        before = {p.attrs["id"] for p in numbered if prev.start <= p.start < prev.end}
+        before = {p.attrs["id"] for p in numbered.between(prev.start, prev.end)}
         if len(before) == 1:
             return str(next(iter(before)))
         if before or _speaks_of_group(text[prev.start:prev.end], rules):

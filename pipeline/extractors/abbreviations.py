@@ -6,6 +6,8 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.extractors.phrases import text_of, token_offsets
+
 MAX_INSIDE = 8
 """scispaCy drops a parenthesis with more tokens inside, so none longer is proposed."""
 
@@ -17,16 +19,18 @@ def parenthesised(doc: Doc) -> list[tuple[int, int, int]]:
     state alive from every opening bracket to the end of the text; this pass does not."""
     out: list[tuple[int, int, int]] = []
     opening: list[int] = []
-    for j, token in enumerate(doc):
-        text = token.text
-        if text == ")":
+    text = text_of(doc)
+    for j, (start, end) in enumerate(token_offsets(doc)):
+        if end - start != 1:
+            continue
+        if text[start] == ")":
             for i in reversed(opening):
                 inside = j - i - 1
                 if inside > MAX_INSIDE:
                     break
                 if inside >= 1:
                     out.append((0, i, j + 1))
-        elif text == "(":
+        elif text[start] == "(":
             opening.append(j)
     return out
 

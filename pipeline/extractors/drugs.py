@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 
 from pipeline.extractors.found import Found
 from pipeline.extractors.lexicon import LexiconEntry, load_lexicon, load_word_list
-from pipeline.extractors.phrases import LexiconMatcher, text_of
+from pipeline.extractors.phrases import LexiconMatcher, text_of, token_offsets
 from pipeline.segment.model import Table
 
 DRUGS = "drugs.tsv"
@@ -173,7 +173,7 @@ class DrugFinder:
         variants = open_dictionary()
         prefixes = open_dictionary_prefixes()
         text = text_of(doc)
-        tokens = [(t.idx, t.idx + len(t)) for t in doc]
+        tokens = token_offsets(doc)
         lower = text.lower()
         out = []
         i = 0
@@ -217,15 +217,15 @@ class DrugFinder:
         entry = self.by_norm.get(norm)
         text = text_of(doc)
         out = []
-        for token in doc:
+        for start, end in token_offsets(doc):
             if (
-                token.text in ("GC", "GCs")
-                and DOSED_CLASS.match(text, token.idx + len(token.text))
+                text[start:end] in ("GC", "GCs")
+                and DOSED_CLASS.match(text, end)
                 and entry is not None
-                and not _overlaps(token.idx, token.idx + len(token), taken)
+                and not _overlaps(start, end, taken)
             ):
-                out.append(_drug_found(token.idx, token.idx + len(token), entry, "dosed_class"))
-                taken.append((token.idx, token.idx + len(token)))
+                out.append(_drug_found(start, end, entry, "dosed_class"))
+                taken.append((start, end))
         return out
 
 

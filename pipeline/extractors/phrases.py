@@ -6,12 +6,14 @@ from collections.abc import Sequence
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.extractors.lexicon import LexiconEntry
 
 TEXT_KEY = "casemine.text"
+TOKENS_KEY = "casemine.token_offsets"
 
 
 def text_of(doc: Doc) -> str:
@@ -21,6 +23,24 @@ def text_of(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[TEXT_KEY] = doc.text
     return text
+
+
+def make_doc(nlp: Language, text: str) -> Doc:
+    """``nlp.make_doc(text)`` with :func:`text_of` known: spaCy's tokens give back the text they
+    were made from, character for character."""
+    doc = nlp.make_doc(text)
+    doc.user_data[TEXT_KEY] = text
+    return doc
+
+
+def token_offsets(doc: Doc) -> list[tuple[int, int]]:
+    """``(start, end)`` character offsets of every token, built once per Doc from its arrays
+    (without making a Token object per token)."""
+    offsets = doc.user_data.get(TOKENS_KEY)
+    if offsets is None:
+        array = doc.to_array([IDX, LENGTH]).tolist()
+        offsets = doc.user_data[TOKENS_KEY] = [(start, start + length) for start, length in array]
+    return offsets
 
 
 class LexiconMatcher:
