@@ -19,15 +19,23 @@ from pipeline.segment.model import Table
 DRUGS = "drugs.tsv"
 CLASSES = "drug_classes.tsv"
 STOPLIST = "drug_stoplist.txt"
+ORGANISM_GENERA = "organism_genera.txt"
 # "GC (15 mg qd)": a glucocorticoid written as its class but dosed like a drug
 DOSED_CLASS = re.compile(r"\s*\(\s*\d")
 OPEN_MIN_CHARS = 5
 OPEN_MAX_TOKENS = 4
-# An open-dictionary name that is measured, stained or named as an enzyme's substrate is not a
-# medication: "valproate levels", "vitamin E deficiency", "citrate synthase", "serum folate".
+# An open-dictionary name that is measured, stained, tested or named as an enzyme's substrate is
+# not a medication: "valproate levels", "growth hormone (GH) deficiency", "citrate synthase",
+# "serum folate", "the ceftaroline Etest strip".
 MEASURED_AFTER = re.compile(
-    r"[ \t-]*(?:deficien\w*|levels?|concentrations?|stain\w*|\w+ases?)\b", re.IGNORECASE)
+    r"(?:\s*\([^()]{1,15}\))?[ \t-]*(?:deficien\w*|levels?|concentrations?|stain\w*|\w+ases?"
+    r"|E-?test|MICs?)\b", re.IGNORECASE)
 MEASURED_BEFORE = re.compile(r"\b(?:serum|plasma|urinary|urine)\s+\Z", re.IGNORECASE)
+# "adrenocorticotropic hormone (ACTH), 37.4 pg/ml", "cortisol was 2 µg/dL": a value per volume
+# follows, so the substance is measured; doses are not written per litre of the patient
+VALUE_PER_VOLUME_AFTER = re.compile(
+    r"\)?(?:\s*\([^()]{1,15}\))?\s*(?:[,:=]|\b(?:was|were|of|at|is)\b)?\s*[<>≤≥]?\s*"
+    r"\d[\d.,]*\s*(?:[pnµμumk]?(?:g|mol|eq)|[mµμ]?I?U)\s*/\s*(?:[dm]?[lL])\b")
 # "the isolate was sensitive to penicillin, ceftriaxone and vancomycin": a susceptibility test
 SUSCEPTIBILITY = re.compile(
     r"\b(?:resistant|resistance|sensitive|sensitivity|susceptible|susceptibility)\s+to\b", re.IGNORECASE)
@@ -42,25 +50,37 @@ SENTENCE_START = re.compile(r"[.!?]\s+(?=[A-Z])|\n")
 LOOKBACK = 300
 
 
+MEDICINE_IDS = ("drugbank_id", "medline_plus_id", "nhs_url")
+"""An entry of the open dictionary is a medicine when DrugBank, MedlinePlus's drug pages or the
+NHS medicines pages know it; entries known to MeSH only are concepts such as interleukins,
+autoantibodies, enzymes and drug classes ("Penicillins")."""
+
+
 @cache
 def open_dictionary() -> dict[str, tuple[str, str]]:
-    """Lower-case name or synonym -> (generic name, DrugBank id), for drugs with a DrugBank id.
+    """Lower-case name or synonym -> (generic name, DrugBank id or ""), for medicines (see
+    :data:`MEDICINE_IDS`) of the dictionary of drug-named-entity-recognition.
 
-    The dictionary of drug-named-entity-recognition also holds MeSH concepts (interleukins,
-    autoantibodies, enzyme and drug classes) without DrugBank ids; those are left out.
-    """
+    A genus and species ("Escherichia coli", "Candida albicans") is left out: DrugBank lists
+    such extracts, but a case report names the organism a culture grew."""
     from drug_named_entity_recognition import drugs_finder
 
     data = drugs_finder.d
     canon = data["drug_canonical_to_data"]
     out: dict[str, tuple[str, str]] = {}
+    genera = load_word_list(ORGANISM_GENERA)
     for variant, canonicals in data["drug_variant_to_canonical"].items():
-        for name in canonicals:
-            info = canon.get(name) or {}
-            db = info.get("drugbank_id")
-            if db and len(variant.split()) <= OPEN_MAX_TOKENS:
-                out.setdefault(variant.lower(), (str(info.get("name", name)).lower(), str(db)))
-                break
+        words = variant.split()
+        if len(words) > OPEN_MAX_TOKENS or (len(words) == 2 and words[0].lower() in genera):
+            continue
+        medicines = [canon.get(name) or {} for name in canonicals]
+        medicines = [info for info in medicines if any(info.get(k) for k in MEDICINE_IDS)]
+        # a DrugBank drug first, so that a name shared with a MedlinePlus-only entry keeps its id
+        medicines.sort(key=lambda info: not info.get("drugbank_id"))
+        if medicines:
+            info = medicines[0]
+            out[variant.lower()] = (str(info.get("name", canonicals[0])).lower(),
+                                    str(info.get("drugbank_id") or ""))
     return out
 
 
@@ -79,7 +99,7 @@ def _token_boundary(text: str, j: int) -> bool:
 def drugbank_id(norm: str) -> str | None:
     """The DrugBank id of a generic name, from the open drug dictionary."""
     hit = open_dictionary().get(norm.lower())
-    return hit[1] if hit else None
+    return hit[1] or None if hit else None
 
 
 def _drug_found(start: int, end: int, entry: LexiconEntry, rule: str) -> Found:
@@ -201,7 +221,8 @@ class DrugFinder:
             entry = self.by_norm.get(norm)
             if entry is not None:
                 attrs["class"] = entry.get("class")
-            attrs["drugbank"] = db
+            if db:
+                attrs["drugbank"] = db
             out.append(Found("DRUG", start, end, attrs, "open_dictionary"))
             taken.append((start, end))
         return out
@@ -231,7 +252,8 @@ class DrugFinder:
 
 def not_a_medication(text: str, start: int, end: int) -> bool:
     """Whether the substance at ``[start, end)`` is measured or tested rather than given."""
-    if MEASURED_AFTER.match(text, end) or MEASURED_BEFORE.search(text[max(0, start - 20):start]):
+    if (MEASURED_AFTER.match(text, end) or MEASURED_BEFORE.search(text[max(0, start - 20):start])
+            or VALUE_PER_VOLUME_AFTER.match(text, end)):
         return True
     begin = max(0, start - LOOKBACK)
     breaks = list(SENTENCE_START.finditer(text, begin, start))

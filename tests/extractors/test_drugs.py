@@ -84,6 +84,11 @@ def test_drugbank_ids_and_open_dictionary_exclude_mesh_concepts():
     assert drugbank_id("telitacicept") == "DB18312"
     assert "rheumatoid factor" not in open_dictionary()
     assert "interleukins" not in open_dictionary()
+    assert "penicillin" not in open_dictionary()  # MeSH's class "Penicillins" only
+    # medicines MedlinePlus or the NHS know but DrugBank's part of the dictionary does not
+    assert open_dictionary()["mesalamine"] == ("mesalamine", "")
+    assert open_dictionary()["pentasa"] == ("mesalamine", "")
+    assert drugbank_id("lithium") is None
 
 
 def test_every_lexicon_loads_and_has_valid_classes():
@@ -118,6 +123,17 @@ def test_pharmacological_classes_and_short_abbreviations(finder):
     ]
 
 
+def test_treatments_named_by_what_they_give(finder):
+    text = ("Under general anaesthesia with sevoflurane, anticoagulation with heparin was begun; "
+            "she went home on calcium supplements, vitamins and lithium.")
+    assert [(s, label, norm) for s, label, norm, _, _ in found(finder, text)] == [
+        ("general anaesthesia", "DRUG_CLASS", "anesthetic"), ("sevoflurane", "DRUG", "sevoflurane"),
+        ("anticoagulation", "DRUG_CLASS", "anticoagulant"), ("heparin", "DRUG", "heparin"),
+        ("calcium supplements", "DRUG_CLASS", "supplement"), ("vitamins", "DRUG_CLASS", "vitamin"),
+        ("lithium", "DRUG", "lithium"),
+    ]
+
+
 def test_lupus_anticoagulant_is_a_test_not_a_class(finder):
     assert found(finder, "positive lupus anticoagulant") == []
 
@@ -126,6 +142,30 @@ def test_measured_or_tested_substances_are_not_drugs(finder):
     text = ("Serum folate was normal; vitamin E deficiency; citrate synthase activity; raised "
             "valproate levels. The isolate was susceptible to ceftriaxone and vancomycin.")
     assert found(finder, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "follicle-stimulating hormone (FSH), 4.57 mIU/ml; adrenocorticotropic hormone (ACTH), 37.4 pg/ml",
+    "Morning cortisol was 2.1 µg/dL and insulin 45 mU/L.",
+    "growth hormone <0.05 ng/mL",
+])
+def test_substances_with_a_value_per_volume_are_measured(finder, text):
+    assert found(finder, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "borderline values for growth hormone (GH) deficiency",
+    "grew confluently around the ceftaroline Etest strip",
+    "Blood cultures grew Escherichia coli and Candida albicans.",
+    "excision of the thyroid gland",
+])
+def test_deficiencies_tests_organisms_and_organs_are_not_drugs(finder, text):
+    assert found(finder, text) == []
+
+
+def test_doses_after_a_drug_are_not_values_per_volume(finder):
+    text = "Cortisol 10 mg/m2/day and heparin 18 U/kg/h were given; vancomycin 15 mg/kg."
+    assert [s for s, *_ in found(finder, text)] == ["Cortisol", "heparin", "vancomycin"]
 
 
 def test_a_name_a_flattened_table_wrapped_over_a_line_break(finder):
