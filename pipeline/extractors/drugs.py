@@ -20,6 +20,9 @@ DRUGS = "drugs.tsv"
 CLASSES = "drug_classes.tsv"
 STOPLIST = "drug_stoplist.txt"
 ORGANISM_GENERA = "organism_genera.txt"
+CLASS_MODIFIERS = "drug_class_modifiers.tsv"
+DMARD_NORMS = frozenset({"dmard", "csdmard", "bdmard", "tsdmard"})
+MODIFIER_REACH = 80
 # "GC (15 mg qd)": a glucocorticoid written as its class but dosed like a drug
 DOSED_CLASS = re.compile(r"\s*\(\s*\d")
 OPEN_MIN_CHARS = 5
@@ -119,6 +122,12 @@ class DrugFinder:
         self.drugs = LexiconMatcher(nlp, self.drug_entries)
         self.classes = LexiconMatcher(nlp, load_lexicon(CLASSES))
         self.stoplist = load_word_list(STOPLIST)
+        self.modifiers = {e.surface.lower(): e.get("norm") for e in load_lexicon(CLASS_MODIFIERS)}
+        words = "|".join(r"\s+".join(map(re.escape, w.split()))
+                         for w in sorted(self.modifiers, key=len, reverse=True))
+        self.modifier_word = re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
+        self.modifier_chain = re.compile(
+            rf"(?:\b(?:{words})(?:\s+(?:and/or|and|or)\s+|\s*,\s*|\s+))+\Z", re.IGNORECASE)
         self.open_vocabulary = open_vocabulary
         self.by_norm = {e.get("norm"): e for e in self.drug_entries}
 
@@ -143,9 +152,23 @@ class DrugFinder:
             if not _overlaps(span.start_char, span.end_char, taken) and not TEST_BEFORE_CLASS.search(
                 text[max(0, span.start_char - 20):span.start_char]
             ):
-                found.append(Found("DRUG_CLASS", span.start_char, span.end_char,
-                                   {"norm": entry.get("norm")}, "class_lexicon"))
+                start, norm = self._with_modifiers(text, span.start_char, entry.get("norm"))
+                found.append(Found("DRUG_CLASS", start, span.end_char, {"norm": norm}, "class_lexicon"))
         return sorted(found, key=lambda f: (f.start, f.end))
+
+    def _with_modifiers(self, text: str, start: int, norm: str) -> tuple[int, str]:
+        """A DMARD class with the coordinated words that narrow it written before it
+        ("conventional synthetic and/or | biological DMARDs"): its new start and norm."""
+        if norm not in DMARD_NORMS:
+            return start, norm
+        chain = self.modifier_chain.search(text, max(0, start - MODIFIER_REACH), start)
+        if chain is None:
+            return start, norm
+        kinds = {self.modifiers[" ".join(m.group().lower().split())]
+                 for m in self.modifier_word.finditer(text, chain.start(), start)}
+        if norm != "dmard":
+            kinds.add(norm)
+        return chain.start(), kinds.pop() if len(kinds) == 1 else "dmard"
 
     def _wrapped_names(self, doc: Doc, tables: Sequence[Table], taken: list[tuple[int, int]]) -> list[Found]:
         """A two-word name a flattened table's list column wrapped over a line break ("Cys" ...

@@ -14,6 +14,13 @@ from pipeline.extractors.lexicon import load_lexicon
 from pipeline.extractors.phrases import LexiconMatcher, text_of
 
 WORD = re.compile(r"\w+(?:[-']\w+)*")
+# "without any recurrence", "no recurrence of fever": a relapse or flare that did not happen is
+# not an outcome judgement (GUIDELINES §3 RESPONSE)
+NEGATABLE_RESPONSES = frozenset({"relapse", "flare"})
+# "complete resolution of fever": the resolution of a named symptom, not of the disease
+# ("a complete resolution of 4 months" is one of the disease)
+OF_AFTER = re.compile(r"\s+of\s+(?![\d(])", re.IGNORECASE)
+NEGATION_BEFORE = re.compile(r"\b(?:no|without(?:\s+any)?|free\s+of|absence\s+of)\s+\Z", re.IGNORECASE)
 
 
 class OutcomeFinder:
@@ -30,10 +37,13 @@ class OutcomeFinder:
 
     def __call__(self, doc: Doc, sentences: Sequence[tuple[int, int]]) -> list[Found]:
         """RESPONSE and ADVERSE_EVENT mentions; ``sentences`` bound the negation scope."""
-        out = [Found("RESPONSE", s.start_char, s.end_char, {"norm": e.get("norm")}, "response_lexicon")
-               for s, e in self.responses(doc)]
-        starts = [s for s, _ in sentences]
         text = text_of(doc)
+        out = [Found("RESPONSE", s.start_char, s.end_char, {"norm": e.get("norm")}, "response_lexicon")
+               for s, e in self.responses(doc)
+               if not (e.get("norm") in NEGATABLE_RESPONSES
+                       and NEGATION_BEFORE.search(text, max(0, s.start_char - 20), s.start_char))
+               and not (s.text.lower().endswith("resolution") and OF_AFTER.match(text, s.end_char))]
+        starts = [s for s, _ in sentences]
         for span, entry in self.events(doc):
             attrs = {"norm": entry.get("norm")}
             i = bisect_right(starts, span.start_char) - 1

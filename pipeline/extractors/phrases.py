@@ -14,6 +14,7 @@ from pipeline.extractors.lexicon import LexiconEntry
 
 TEXT_KEY = "casemine.text"
 TOKENS_KEY = "casemine.token_offsets"
+COMPACT_KEY = "casemine.without_space_tokens"
 
 
 def text_of(doc: Doc) -> str:
@@ -43,6 +44,21 @@ def token_offsets(doc: Doc) -> list[tuple[int, int]]:
     return offsets
 
 
+def without_space_tokens(doc: Doc) -> tuple[Doc, list[int]]:
+    """``doc`` without its white-space tokens, and the index in ``doc`` of each token kept; built
+    once per Doc. spaCy makes a line break or a blank line a token of its own, so a phrase a line
+    break wraps ("Janus kinase\ninhibitors", "conventional\n\nbiological DMARDs") matches a
+    phrase pattern only here."""
+    cached = doc.user_data.get(COMPACT_KEY)
+    if cached is None:
+        text = text_of(doc)
+        kept = [(i, text[start:end]) for i, (start, end) in enumerate(token_offsets(doc))
+                if not text[start:end].isspace()]
+        cached = doc.user_data[COMPACT_KEY] = (
+            Doc(doc.vocab, words=[w for _, w in kept]), [i for i, _ in kept])
+    return cached
+
+
 class LexiconMatcher:
     """Two PhraseMatchers (case-sensitive ORTH, case-insensitive LOWER) over one lexicon.
 
@@ -59,11 +75,13 @@ class LexiconMatcher:
             matcher.add(str(i), [nlp.make_doc(e.surface)])
 
     def __call__(self, doc: Doc) -> list[tuple[Span, LexiconEntry]]:
-        """Non-overlapping matches, longest first, each with its lexicon entry."""
+        """Non-overlapping matches, longest first, each with its lexicon entry; a phrase may be
+        wrapped by line breaks (see :func:`without_space_tokens`)."""
+        compact, index = without_space_tokens(doc)
         spans = []
         for matcher in (self.exact, self.lower):
-            for match_id, start, end in matcher(doc):
+            for match_id, start, end in matcher(compact):
                 key = doc.vocab.strings[match_id]
-                spans.append(Span(doc, start, end, label=key))
+                spans.append(Span(doc, index[start], index[end - 1] + 1, label=key))
         kept = filter_spans(spans)
         return [(s, self.entries[int(s.label_)]) for s in sorted(kept, key=lambda s: s.start)]

@@ -134,6 +134,18 @@ def test_treatments_named_by_what_they_give(finder):
     ]
 
 
+@pytest.mark.parametrize(("text", "span", "norm"), [
+    ("treated with conventional synthetic and/or biological DMARDs,", "conventional synthetic and/or biological DMARDs", "dmard"),
+    ("glucocorticoids, conventional\n\nbiological DMARDs (bDMARDs)", "conventional\n\nbiological DMARDs", "dmard"),
+    ("Biological disease-modifying anti-rheumatic drugs", "Biological disease-modifying anti-rheumatic drugs", "bdmard"),
+    ("no targeted\nsynthetic DMARDs", "targeted\nsynthetic DMARDs", "tsdmard"),
+    ("a recombinant humanised anti-human IL-6 receptor monoclonal antibody", "anti-human IL-6 receptor monoclonal antibody", "il6_inhibitor"),
+])
+def test_classes_with_coordinated_modifiers_and_line_breaks(finder, text, span, norm):
+    classes = [(s, n) for s, label, n, _, _ in found(finder, text) if label == "DRUG_CLASS"]
+    assert (span, norm) in classes and not any(s in span for s, _ in classes if s != span)
+
+
 def test_lupus_anticoagulant_is_a_test_not_a_class(finder):
     assert found(finder, "positive lupus anticoagulant") == []
 

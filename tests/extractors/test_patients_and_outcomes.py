@@ -80,3 +80,28 @@ def test_adverse_events_and_negation(outcomes):
         ("Serious infection", "ADVERSE_EVENT", "serious_infection", "true"),
         ("thrombosis", "ADVERSE_EVENT", "thrombosis", "true"),
     ]
+
+
+def test_responses_with_their_modifiers_and_without_negated_relapses(outcomes):
+    text = ("Hair loss, no remission. The temperature was normal without any recurrence, with no "
+            "recurrence of fever; later a slight recurrence and a complete disease flare. After a "
+            "complete resolution of 4 months the drug was stopped; stable disease.")
+    assert run(outcomes, text) == [
+        ("no remission", "RESPONSE", "no_response", None),
+        ("slight recurrence", "RESPONSE", "relapse", None),
+        ("complete disease flare", "RESPONSE", "flare", None),
+        ("complete resolution", "RESPONSE", "complete_remission", None),
+        ("stable disease", "RESPONSE", "stable", None),
+    ]
+
+
+def test_resolution_of_a_named_symptom_is_not_a_response(outcomes):
+    assert run(outcomes, "showing a complete resolution of fever") == []
+
+
+def test_lexicon_phrases_wrapped_by_a_line_break(outcomes):
+    text = "She achieved complete\nremission; an upper respiratory\ntract infection followed."
+    assert run(outcomes, text) == [
+        ("complete\nremission", "RESPONSE", "complete_remission", None),
+        ("upper respiratory\ntract infection", "ADVERSE_EVENT", "upper_respiratory_tract_infection", None),
+    ]
