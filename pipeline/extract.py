@@ -9,6 +9,8 @@ from pipeline.attribution.phases import attribute_phases
 from pipeline.attribution.relations import (
     link_relations,
     with_measurement_times,
+    with_paragraph_lab_times,
+    with_table_lab_times,
     withdraw_implausible_frequencies,
 )
 from pipeline.extractors.found import Found
@@ -58,6 +60,8 @@ def find_mentions(
     found = attribute_patients(found, text, seg)
     found = attribute_phases(found, text, seg)
     found, links = with_measurement_times(found, link_relations(found, text, seg))
+    found, links = with_table_lab_times(found, links, text, seg)
+    found, links = with_paragraph_lab_times(found, links, text, seg)
     found, links = withdraw_implausible_frequencies(found, links)
     return mark_unattached_doses(found, links), links, seg
 

@@ -4,7 +4,7 @@ value to the timepoint that says when it was measured)."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -169,6 +169,79 @@ def with_measurement_times(
             at = measurement_time(target)
             if at is not None:
                 new[id(source)] = replace(source, attrs={**source.attrs, "at": at})
+    return replace_mentions(found, links, new)
+
+
+def with_table_lab_times(
+    found: list[Found], links: list[tuple[str, Found, Found]], text: str, seg: Segmentation
+) -> tuple[list[Found], list[tuple[str, Found, Found]]]:
+    """A lab finding in a table row that states no time of its own takes the time the header
+    states for the table's column of laboratory findings ("... findings at last follow-up")."""
+    from dataclasses import replace
+
+    from pipeline.extractors.scores import laboratory_column_time
+
+    new: dict[int, Found] = {}
+    for table in seg.tables:
+        inside = [f for f in found if f.label == "LAB" and "at" not in f.attrs
+                  and any(r.start <= f.start < r.end for r in table.rows)]
+        at = laboratory_column_time(text, table) if inside else None
+        if at is not None:
+            new.update((id(f), replace(f, attrs={**f.attrs, "at": at})) for f in inside)
+    return replace_mentions(found, links, new)
+
+
+PARAGRAPH_REACH = 6
+"""How many sentences back a lab value without a time of its own looks for one."""
+
+
+def with_paragraph_lab_times(
+    found: list[Found], links: list[tuple[str, Found, Found]], text: str, seg: Segmentation
+) -> tuple[list[Found], list[tuple[str, Found, Found]]]:
+    """A lab value in running text whose sentence states no time ("Laboratory tests revealed
+    ...") takes the time of the nearest earlier sentence of its paragraph that states one: an
+    admission ("was admitted ... in June 2020") is ``admission``, else the last timepoint there
+    that places a measurement (a date). A time that cannot be placed stops the search."""
+    from dataclasses import replace
+
+    from pipeline.attribution.rules import attribution_rules
+
+    admission = attribution_rules().admission_event
+    sentences = seg.sentences
+    starts = [s.start for s in sentences]
+    times = sorted((f for f in found if f.label == "TIMEPOINT"), key=lambda f: f.start)
+    time_starts = [t.start for t in times]
+
+    def in_sentence(k: int) -> list[Found]:
+        return times[bisect_left(time_starts, sentences[k].start):bisect_left(time_starts, sentences[k].end)]
+
+    stated: dict[int, str | None] = {}
+
+    def time_stated(i: int) -> str | None:
+        if i not in stated:
+            stated[i] = None
+            for k in range(i - 1, max(-1, i - 1 - PARAGRAPH_REACH), -1):
+                prev, after = sentences[k], sentences[k + 1]
+                if prev.kind != "sentence" or "\n\n" in text[prev.end:after.start]:
+                    break
+                if admission.search(text[prev.start:prev.end]):
+                    stated[i] = "admission"
+                    break
+                if in_sentence(k):
+                    stated[i] = measurement_time(in_sentence(k)[-1])
+                    break
+        return stated[i]
+
+    new: dict[int, Found] = {}
+    for f in found:
+        if f.label != "LAB" or "at" in f.attrs or any(t.start <= f.start < t.end for t in seg.tables):
+            continue
+        i = bisect_right(starts, f.start) - 1
+        if i < 0 or sentences[i].kind != "sentence" or in_sentence(i):
+            continue
+        at = time_stated(i)
+        if at is not None:
+            new[id(f)] = replace(f, attrs={**f.attrs, "at": at})
     return replace_mentions(found, links, new)
 
 

@@ -57,6 +57,7 @@ class AttributionRules:
     others_unchanged: Cue
     table_headers: tuple[Cue, ...]
     header_times: tuple[Cue, ...]
+    admission_event: Cue
 
     def all_cues(self) -> list[Cue]:
         """Every cue of the file (for the test that runs their examples)."""
@@ -139,4 +140,5 @@ def attribution_rules() -> AttributionRules:
         others_unchanged=one("replacement.others_unchanged"),
         table_headers=cues("table_phase_headers", phased=True),
         header_times=cues("header_times"),
+        admission_event=one("admission_event"),
     )

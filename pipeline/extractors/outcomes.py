@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import replace
 from collections.abc import Sequence
 
 from spacy.language import Language
@@ -16,11 +17,28 @@ from pipeline.extractors.phrases import LexiconMatcher, text_of
 WORD = re.compile(r"\w+(?:[-']\w+)*")
 # "without any recurrence", "no recurrence of fever": a relapse or flare that did not happen is
 # not an outcome judgement (GUIDELINES §3 RESPONSE)
+LIST_SEPARATOR = re.compile(r"\s*(?:,\s*(?:(?:and|or|nor)\s+)?|(?:and|or|nor)\s+)", re.IGNORECASE)
 NEGATABLE_RESPONSES = frozenset({"relapse", "flare"})
 # "complete resolution of fever": the resolution of a named symptom, not of the disease
 # ("a complete resolution of 4 months" is one of the disease)
 OF_AFTER = re.compile(r"\s+of\s+(?![\d(])", re.IGNORECASE)
 NEGATION_BEFORE = re.compile(r"\b(?:no|without(?:\s+any)?|free\s+of|absence\s+of)\s+\Z", re.IGNORECASE)
+
+
+def negate_lists(events: list[Found], text: str) -> list[Found]:
+    """Events coordinated in one list ("malignancy, embolism, anemia, or cytopenias") share a
+    negation that reaches one of them ("nor were other adverse events such as ...")."""
+    groups: list[list[Found]] = []
+    for event in sorted(events, key=lambda f: f.start):
+        if groups and LIST_SEPARATOR.fullmatch(text, groups[-1][-1].end, event.start):
+            groups[-1].append(event)
+        else:
+            groups.append([event])
+    out = []
+    for group in groups:
+        negated = any(e.attrs.get("negated") for e in group)
+        out += [replace(e, attrs={**e.attrs, "negated": "true"}) if negated else e for e in group]
+    return out
 
 
 class OutcomeFinder:
@@ -44,14 +62,15 @@ class OutcomeFinder:
                        and NEGATION_BEFORE.search(text, max(0, s.start_char - 20), s.start_char))
                and not (s.text.lower().endswith("resolution") and OF_AFTER.match(text, s.end_char))]
         starts = [s for s, _ in sentences]
+        events = []
         for span, entry in self.events(doc):
             attrs = {"norm": entry.get("norm")}
             i = bisect_right(starts, span.start_char) - 1
             sent = sentences[i] if i >= 0 else (0, len(text))
             if self.negated(text, sent, span.start_char, span.end_char):
                 attrs["negated"] = "true"
-            out.append(Found("ADVERSE_EVENT", span.start_char, span.end_char, attrs, "event_lexicon"))
-        return out
+            events.append(Found("ADVERSE_EVENT", span.start_char, span.end_char, attrs, "event_lexicon"))
+        return out + negate_lists(events, text)
 
     def negated(self, text: str, sentence: tuple[int, int], start: int, end: int) -> bool:
         """A negation cue before the event (within its window) or after it, in its sentence."""

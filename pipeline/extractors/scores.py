@@ -280,6 +280,30 @@ def header_time(header: str) -> str | None:
     return times.pop() if len(times) == 1 else None
 
 
+LABORATORY_COLUMN = re.compile(r"\blaborator(?:y|ies)\b", re.IGNORECASE)
+
+
+def laboratory_column_time(text: str, table: Table) -> str | None:
+    """The time a table's header states for its one column of laboratory findings ("Abnormal
+    laboratory findings at last follow-up"), in a cell of its own or stacked over the lines of a
+    flattened header; None with no such column, with several, or with no time stated."""
+    cells = header_cells(text, table)
+    if cells is not None:
+        labs = [c for c in cells if LABORATORY_COLUMN.search(c)]
+        return header_time(labs[0]) if len(labs) == 1 else None
+    region = text[table.start:table.rows[0].start] if table.rows else ""
+    lines = [ln for ln in region.split("\n") if ln.strip()]
+    if lines and re.match(r"\s*(?:TABLE|Table)\s*\d", lines[0]):
+        lines = lines[1:]
+    hits = [(n, m) for n, line in enumerate(lines) for m in LABORATORY_COLUMN.finditer(line)]
+    if len(hits) != 1:
+        return None
+    n, m = hits[0]
+    words = line_words(lines[n])
+    index = next((k for k, (a, _b, _w) in enumerate(words) if a >= m.start()), None)
+    return None if index is None else stacked_header_time(index / len(words), lines[n + 1:], [])
+
+
 def stacked_header_time(position: float, lines: Sequence[str], others: Sequence[float]) -> str | None:
     """The time a flattened header states under the known column at ``position`` of its first line.
 

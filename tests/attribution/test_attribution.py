@@ -407,3 +407,36 @@ def test_doses_read_the_tables_segmentation_found(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(doses, "_tables_of", no_second_segmentation)
     found, _, _ = find_mentions(LISTED_TABLE)
     assert any(f.label == "DOSE" for f in found)
+
+
+def _lab_times(text: str) -> list[tuple[str, str | None]]:
+    from pipeline.extract import find_mentions
+
+    found, _, _ = find_mentions(text)
+    return [(text[f.start:f.end], f.attrs.get("at")) for f in found if f.label == "LAB"]
+
+
+def test_lab_values_after_an_admission_or_a_dated_event_take_its_time():
+    text = ("The patient was admitted to our department in June 2020. Physical examination showed "
+            "swollen knees. Laboratory tests revealed a ferritin level of 1,103.8 U/L. Results for "
+            "rheumatoid factor were negative.\n\nShe presented with mild swelling in May 2021. "
+            "Laboratory tests revealed increased levels (CRP: 127 mg/L).\n\nLater, CRP: 9 mg/L.")
+    assert _lab_times(text) == [
+        ("ferritin level of 1,103.8 U/L", "admission"), ("rheumatoid factor", "admission"),
+        ("CRP: 127 mg/L", "2021-05"), ("CRP: 9 mg/L", None),
+    ]
+
+
+def test_lab_findings_of_a_flattened_table_take_the_time_its_header_states():
+    text = ("TABLE 2 Outcomes.\n\n"
+            "Patient SLEDAI-2K Abnormal Adverse\n"
+            "at last laboratory effects\n"
+            "follow-up findings at last\n"
+            "follow-up\n\n"
+            "1 2 anti-dsDNA positive None\n"
+            "2 4 decreased C3 None\n"
+            "3 6 decreased WBC Rash\n")
+    assert _lab_times(text) == [
+        ("anti-dsDNA positive", "last_followup"), ("decreased C3", "last_followup"),
+        ("decreased WBC", "last_followup"),
+    ]

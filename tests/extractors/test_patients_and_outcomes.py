@@ -105,3 +105,14 @@ def test_lexicon_phrases_wrapped_by_a_line_break(outcomes):
         ("complete\nremission", "RESPONSE", "complete_remission", None),
         ("upper respiratory\ntract infection", "ADVERSE_EVENT", "upper_respiratory_tract_infection", None),
     ]
+
+
+def test_a_negation_covers_the_whole_list_of_events(outcomes):
+    text = ("Severe adverse events, notably serious infection or  thrombosis, were not observed, nor "
+            "were other adverse events such as  malignancy, embolism, anemia, or cytopenias. "
+            "She had leukopenia and, later, herpes zoster.")
+    assert [(s, n) for s, label, _, n in run(outcomes, text) if label == "ADVERSE_EVENT"] == [
+        ("serious infection", "true"), ("thrombosis", "true"), ("malignancy", "true"),
+        ("embolism", "true"), ("anemia", "true"), ("cytopenias", "true"),
+        ("leukopenia", None), ("herpes zoster", None),
+    ]
