@@ -116,6 +116,10 @@ def _time_of(f: Found, times: list[Found], text: str, seg: Segmentation,
                               and t.attrs.get("kind") != "duration"]
                     return in_row[0] if in_row else None
             return None
+    # "SLEDAI-2K score at disease onset was 11.11": the time the value's own words state
+    inside = [t for t in times if f.start <= t.start and t.end <= f.end]
+    if inside:
+        return inside[0]
     i = bisect_right(starts, f.start) - 1
     if i >= 0:
         s, e = sentences[i]

@@ -440,3 +440,13 @@ def test_lab_findings_of_a_flattened_table_take_the_time_its_header_states():
         ("anti-dsDNA positive", "last_followup"), ("decreased C3", "last_followup"),
         ("decreased WBC", "last_followup"),
     ]
+
+
+def test_a_score_takes_the_time_its_own_words_state():
+    from pipeline.extract import find_mentions
+
+    text = ("Methods and results. The average SLEDAI-2K score at disease onset was 11.11 "
+            "(range: 7-16) in 9 patients.")
+    found, _, _ = find_mentions(text)
+    assert [(text[f.start:f.end], f.attrs.get("at")) for f in found if f.label == "SCORE"] == [
+        ("SLEDAI-2K score at disease onset was 11.11 (range: 7-16)", "onset")]
