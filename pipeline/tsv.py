@@ -41,3 +41,16 @@ def parse_tsv(text: str, origin: str, required: tuple[str, ...]) -> list[tuple[i
             raise LexiconError(f"{origin}:{n}: match must be exact or lower, not {record['match']!r}")
         out.append((n, record))
     return out
+
+
+def check_unique_surfaces(rows: list[tuple[int, dict[str, str]]], origin: str) -> None:
+    """No surface form twice: compared as written where ``match`` is ``exact``, lower-cased
+    otherwise; the error names both lines."""
+    seen: dict[tuple[str, bool], int] = {}
+    for n, record in rows:
+        exact = record.get("match", "lower") == "exact"
+        surface = record["surface"]
+        key = (surface if exact else surface.lower(), exact)
+        if key in seen:
+            raise LexiconError(f"{origin}:{n}: {surface!r} repeats line {seen[key]}")
+        seen[key] = n

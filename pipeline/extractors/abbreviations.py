@@ -36,7 +36,7 @@ def parenthesised(doc: Doc) -> list[tuple[int, int, int]]:
 
 
 @Language.factory("case_abbreviations", default_config={"make_serializable": False})
-def make_abbreviations(nlp: Language, name: str, make_serializable: bool):  # noqa: ANN201
+def make_abbreviations(nlp: Language, name: str, make_serializable: bool):
     """scispaCy's detector (``doc._.abbreviations``, ``span._.long_form``) with
     :func:`parenthesised` in place of its Matcher: the same candidates in the same order."""
     from scispacy.abbreviation import AbbreviationDetector

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from pipeline.tsv import LexiconError, parse_tsv
+from pipeline.tsv import LexiconError, check_unique_surfaces, parse_tsv
 
 PACKAGE = "pipeline.data.lexicons"
 
@@ -37,16 +37,13 @@ def load_lexicon(name: str, required: tuple[str, ...] = ("surface", "norm")) -> 
     origin = f"pipeline/data/lexicons/{name}"
     text = resources.files(PACKAGE).joinpath(name).read_text(encoding="utf-8")
     entries = []
-    seen: dict[tuple[str, bool], int] = {}
-    for n, record in parse_tsv(text, origin, required):
+    rows = parse_tsv(text, origin, required)
+    check_unique_surfaces(rows, origin)
+    for n, record in rows:
         if not all(record[c] for c in required):
             raise LexiconError(f"{origin}:{n}: empty value in {required}")
         match = record.pop("match", "lower")
         surface = record.pop("surface")
-        key = (surface if match == "exact" else surface.lower(), match == "exact")
-        if key in seen:
-            raise LexiconError(f"{origin}:{n}: {surface!r} repeats line {seen[key]}")
-        seen[key] = n
         entries.append(LexiconEntry(surface, tuple(record.items()), match == "exact", n))
     return tuple(entries)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc

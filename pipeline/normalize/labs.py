@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from pipeline.tsv import LexiconError, read_tsv
+from pipeline.tsv import LexiconError, check_unique_surfaces, read_tsv
 
 ANALYTES_RESOURCE = "analytes.tsv"
 ANALYTE_COLUMNS = ("surface", "analyte", "unit", "molar_mass", "match")
@@ -73,15 +73,11 @@ def build_analytes(rows: list[tuple[int, dict[str, str]]], origin: str
     check_unique_attrs(origin, rows, "analyte", ("unit", "molar_mass"))
     forms: list[AnalyteForm] = []
     analytes: dict[str, Analyte] = {}
-    seen: dict[str, int] = {}
+    check_unique_surfaces(rows, origin)
     for n, rec in rows:
         if not rec["surface"] or not _ANALYTE_CODE.fullmatch(rec["analyte"]):
             raise LexiconError(f"{origin}:{n}: needs a surface and an analyte code like 'il6'")
         exact = rec["match"] == "exact"
-        key = rec["surface"] if exact else rec["surface"].lower()
-        if key in seen:
-            raise LexiconError(f"{origin}:{n}: {rec['surface']!r} repeats line {seen[key]}")
-        seen[key] = n
         if rec["unit"] and _pint_units(rec["unit"]) is None:
             raise LexiconError(f"{origin}:{n}: unit {rec['unit']!r} is not a UCUM unit we read")
         try:

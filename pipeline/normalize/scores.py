@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.normalize.labs import LexiconError, check_unique_attrs, parse_number, read_tsv, surface_regex
+from pipeline.normalize.labs import check_unique_attrs, parse_number, surface_regex
+from pipeline.tsv import LexiconError, check_unique_surfaces, read_tsv
 
 INSTRUMENTS_RESOURCE = "instruments.tsv"
 INSTRUMENT_COLUMNS = ("surface", "instrument", "min", "max", "integer", "match")
@@ -75,7 +76,7 @@ def build_instruments(rows: list[tuple[int, dict[str, str]]], origin: str
     check_unique_attrs(origin, rows, "instrument", ("min", "max", "integer"))
     forms: list[InstrumentForm] = []
     instruments: dict[str, Instrument] = {}
-    seen: dict[str, int] = {}
+    check_unique_surfaces(rows, origin)
     for n, rec in rows:
         if not rec["surface"] or not rec["instrument"]:
             raise LexiconError(f"{origin}:{n}: needs a surface and an instrument")
@@ -85,10 +86,6 @@ def build_instruments(rows: list[tuple[int, dict[str, str]]], origin: str
         if low is None or high is None or low > high:
             raise LexiconError(f"{origin}:{n}: min/max must be numbers with min <= max")
         exact = rec["match"] == "exact"
-        key = rec["surface"] if exact else rec["surface"].lower()
-        if key in seen:
-            raise LexiconError(f"{origin}:{n}: {rec['surface']!r} repeats line {seen[key]}")
-        seen[key] = n
         forms.append(InstrumentForm(rec["surface"], rec["instrument"], exact, n))
         instruments[rec["instrument"]] = Instrument(rec["instrument"], low, high, rec["integer"] == "yes")
     return tuple(forms), instruments
