@@ -1,6 +1,10 @@
 """PDF text and tables: pypdfium2 reads the text layer in reading order, pdfplumber finds the
 tables (fully ruled grids and journal tables ruled only by horizontal lines).
 
+pdfplumber parses a page's whole content in Python, which costs far more than reading its text,
+so it reads only the pages that draw lines (rules are path objects, which pypdfium2 lists
+cheaply): a page without any path has no ruled table.
+
 The laid-out text has a blank line between paragraphs (found from vertical gaps between lines),
 ``\\n\\n`` between pages, and each table in its place as one line per row with cells joined by
 tabs. Text inside a table's box is not repeated as running text.
@@ -25,6 +29,8 @@ COLUMN_GAP = 6.0
 CAPTION_WORD = re.compile(r"^(?:TABLE|Table)(?:\d{1,2})?$")
 SENTENCE_END = re.compile(r"[.!?)\]]\s*$|\n\n\s*$")
 SHORT_LINE = 0.9  # a line this much narrower than the page's lines ends its paragraph
+FORM_DEPTH = 64  # nesting of form XObjects searched for paths; pdfium parses at most 40 levels
+INK = re.compile(r"\S")  # a character that leaves a mark: only these give a line its box
 
 
 class PdfError(ValueError):
@@ -44,12 +50,22 @@ class PdfText:
 
 @dataclass
 class _Line:
+    """A line of running text and the box of its glyphs (top-down coordinates)."""
+
     text: str = ""
     top: float = 0.0
     bottom: float = 1e9
     left: float = 1e9
     right: float = 0.0
     chars: int = 0
+
+    def cover(self, left: float, top: float, right: float, bottom: float) -> None:
+        """Widen the line's box over one glyph's box (top-down coordinates)."""
+        self.top = min(self.top or top, top)
+        self.bottom = bottom if self.bottom == 1e9 else max(self.bottom, bottom)
+        self.left = min(self.left, left)
+        self.right = max(self.right, right)
+        self.chars += 1
 
 
 @dataclass
@@ -79,8 +95,12 @@ def read_pdf(path: Path) -> PdfText:
         with pdfplumber.open(str(path)) as plumb:
             for number in range(len(pdf)):
                 page_starts.append(length)
-                found = _find_tables(plumb.pages[number])
-                pieces, page_tables, ends_paragraph = _page_text(pdf[number], found, number + 1, length)
+                # every page is looked up in pdfplumber too, so that a file whose page tree
+                # pdfminer cannot read fails as it always did
+                plumb_page = plumb.pages[number]
+                page = pdf[number]
+                found = _find_tables(plumb_page) if _has_paths(page) else []
+                pieces, page_tables, ends_paragraph = _page_text(page, found, number + 1, length)
                 text = "".join(pieces)
                 if not text.strip():
                     empty.append(number + 1)
@@ -116,6 +136,13 @@ def diagnose_unreadable(path: Path, pdfium_message: str) -> str:
     return f"not a readable PDF (damaged: {pdfium_message})"
 
 
+def _has_paths(page: Any) -> bool:
+    """Whether a page draws any path (in its forms too): table rules are paths."""
+    from pypdfium2.raw import FPDF_PAGEOBJ_PATH
+
+    return any(True for _ in page.get_objects(filter=[FPDF_PAGEOBJ_PATH], max_depth=FORM_DEPTH))
+
+
 def _page_text(
     page: Any, tables: list[_Table], number: int, offset: int
 ) -> tuple[list[str], list[ExtractedTable], bool]:
@@ -123,14 +150,39 @@ def _page_text(
     textpage = page.get_textpage()
     height = page.get_height()
     count = textpage.count_chars()
-    raw = textpage.get_text_range(0, count) if count else ""
-    lines: list[_Line | _Table] = []
+    raw = textpage.get_text_range(0, count)[:count] if count else ""
+    items: list[_Line | _Table] = []
+    start = 0
+    for line in raw.split("\n"):
+        end = start + len(line)
+        if tables:
+            items.extend(_line_around_tables(textpage, raw, start, end, height, tables))
+        else:
+            items.append(_line(textpage, raw, start, end, height))
+        start = end + 1
+    for t in tables:
+        if not t.placed:
+            items.append(t)
+    return _lay_out(items, number, offset)
+
+
+def _line(textpage: Any, raw: str, start: int, end: int, height: float) -> _Line:
+    """The line ``raw[start:end]`` of a page without tables, boxed by its glyphs."""
+    line = _Line(raw[start:end].replace("\r", ""))
+    for ink in INK.finditer(raw, start, end):
+        left, bottom, right, top = textpage.get_charbox(ink.start(), loose=True)
+        line.cover(left, height - top, right, height - bottom)
+    return line
+
+
+def _line_around_tables(
+    textpage: Any, raw: str, start: int, end: int, height: float, tables: list[_Table]
+) -> list[_Line | _Table]:
+    """The line ``raw[start:end]`` less the glyphs inside tables; a table goes in at its first glyph."""
+    items: list[_Line | _Table] = []
     current = _Line()
-    for i, ch in enumerate(raw[:count]):
-        if ch == "\n":
-            lines.append(current)
-            current = _Line()
-            continue
+    for i in range(start, end):
+        ch = raw[i]
         if ch == "\r":
             continue
         left, bottom, right, top = textpage.get_charbox(i, loose=True)
@@ -139,22 +191,14 @@ def _page_text(
         if table is not None:
             if not table.placed:
                 table.placed = True
-                lines.append(current)
+                items += [current, table]
                 current = _Line()
-                lines.append(table)
             continue
-        if ch.strip():
-            current.top = min(current.top or y_top, y_top)
-            current.bottom = y_bottom if current.bottom == 1e9 else max(current.bottom, y_bottom)
-            current.left = min(current.left, left)
-            current.right = max(current.right, right)
-            current.chars += 1
+        if not ch.isspace():
+            current.cover(left, y_top, right, y_bottom)
         current.text += ch
-    lines.append(current)
-    for t in tables:
-        if not t.placed:
-            lines.append(t)
-    return _lay_out(lines, number, offset)
+    items.append(current)
+    return items
 
 
 def _lay_out(
@@ -225,10 +269,11 @@ def _find_tables(page: Any) -> list[_Table]:
         rows = [[_clean_cell(c) for c in row] for row in table.extract()]
         if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
             found.append(_Table(tuple(table.bbox), rows))
-    for bbox, rule_ys in _horizontal_rule_groups(page):
+    words = page.extract_words()
+    for bbox, rule_ys in _horizontal_rule_groups(page, words):
         if any(_overlap(bbox, t.bbox) for t in found):
             continue
-        rows = _rows_between_rules(page, bbox, rule_ys)
+        rows = _rows_between_rules(words, bbox, rule_ys)
         if len(rows) >= 2:
             found.append(_Table(bbox, rows))
     return found
@@ -242,8 +287,11 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _horizontal_rule_groups(page: Any) -> list[tuple[tuple[float, float, float, float], list[float]]]:
-    """Groups of horizontal rules stacked at row distance: one group per table."""
+def _horizontal_rule_groups(
+    page: Any, words: list[dict[str, Any]]
+) -> list[tuple[tuple[float, float, float, float], list[float]]]:
+    """Groups of horizontal rules stacked at row distance: one group per table; ``words`` are the
+    page's words, for the captions that separate tables."""
     segments = [
         (float(e["x0"]), float(e["x1"]), float(e["top"]))
         for e in list(page.lines) + list(page.rects)
@@ -257,7 +305,7 @@ def _horizontal_rule_groups(page: Any) -> list[tuple[tuple[float, float, float, 
         for y, spans in by_y.items()
         if max(b for _, b in spans) - min(a for a, _ in spans) >= RULE_MIN_WIDTH
     )
-    captions = [float(w["top"]) for w in page.extract_words() if CAPTION_WORD.match(w["text"])]
+    captions = [float(w["top"]) for w in words if CAPTION_WORD.match(w["text"])]
     groups: list[list[tuple[int, float, float]]] = []
     for rule in rules:
         near = groups and rule[0] - groups[-1][-1][0] <= ROW_MAX_HEIGHT
@@ -282,11 +330,11 @@ def _horizontal_rule_groups(page: Any) -> list[tuple[tuple[float, float, float, 
 
 
 def _rows_between_rules(
-    page: Any, bbox: tuple[float, float, float, float], ys: list[float]
+    page_words: list[dict[str, Any]], bbox: tuple[float, float, float, float], ys: list[float]
 ) -> list[list[str]]:
     """Cells of a horizontally ruled table: rows between rules, columns from word gaps."""
     x0, top, x1, bottom = bbox
-    words = [w for w in page.extract_words() if x0 - 1 <= w["x0"] and w["x1"] <= x1 + 1
+    words = [w for w in page_words if x0 - 1 <= w["x0"] and w["x1"] <= x1 + 1
              and top <= (w["top"] + w["bottom"]) / 2 <= bottom]
     if not words:
         return []

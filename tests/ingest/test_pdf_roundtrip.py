@@ -10,6 +10,7 @@ import pytest
 from pipeline.ingest import ingest_file
 from pipeline.segment import segment
 from tests.conftest import PAPERS
+from tests.ingest.test_pdf_layout import line_readings
 from tests.support.paper_to_pdf import render_document_pdf
 from tests.support.render_pdf import pdf_safe
 
@@ -43,3 +44,12 @@ def test_paper_as_pdf_ingests_like_its_text(paper, shared_corpus: Path, tmp_path
                 assert pdf_doc.source_text[cell.start:cell.end] == cell.text
     for pdf_table, table in zip(pdf_seg.tables, text_seg.tables, strict=True):
         assert [r.key for r in pdf_table.rows] == [pdf_safe(r.key or "") for r in table.rows]
+
+
+@pytest.mark.parametrize("paper", sorted(PAPERS))
+def test_paper_pdf_lines_are_boxed_as_glyph_by_glyph(paper, shared_corpus: Path, tmp_path: Path):
+    text_doc = ingest_file(shared_corpus / f"{PAPERS[paper]}.txt")
+    readings = line_readings(render_document_pdf(text_doc, tmp_path / f"{PAPERS[paper]}.pdf"))
+    assert len(readings) > 100
+    for fast, glyph_by_glyph in readings:
+        assert fast == glyph_by_glyph
