@@ -146,6 +146,15 @@ def test_classes_with_coordinated_modifiers_and_line_breaks(finder, text, span, 
     assert (span, norm) in classes and not any(s in span for s, _ in classes if s != span)
 
 
+def test_blockades_supports_and_penicillin(finder):
+    text = ("He went home on non-selective β blockade after minimal inotropic support; "
+            "intravenous penicillin was started, then thiopurines.")
+    assert [(s, label, norm) for s, label, norm, _, _ in found(finder, text)] == [
+        ("β blockade", "DRUG_CLASS", "beta_blocker"), ("inotropic support", "DRUG_CLASS", "inotrope"),
+        ("penicillin", "DRUG", "penicillin g"), ("thiopurines", "DRUG_CLASS", "immunosuppressant"),
+    ]
+
+
 def test_lupus_anticoagulant_is_a_test_not_a_class(finder):
     assert found(finder, "positive lupus anticoagulant") == []
 
