@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from pipeline.tables.schemas import TABLE_SCHEMAS, column_kind, columns
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump when a table changes, and add the step from the old version to ``MIGRATIONS``."""
 
 VERSION_TABLE = "casemine_schema"

@@ -25,8 +25,16 @@ class DatabaseError(RuntimeError):
     """The case database cannot be used; the message names it (password hidden) and says why."""
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
-"""``MIGRATIONS[v]`` upgrades a database at schema version ``v`` to ``v + 1``."""
+def _add_followup_months(conn: Connection) -> None:
+    """Version 2: ``patients.followup_months`` (months from index start to the last follow-up)."""
+    column = METADATA.tables["patients"].c.followup_months
+    kind = column.type.compile(dialect=conn.dialect)
+    conn.execute(sa.text(f"ALTER TABLE patients ADD COLUMN followup_months {kind}"))
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _add_followup_months}
+"""``MIGRATIONS[v]`` upgrades a database at schema version ``v`` to ``v + 1``; rows loaded before
+keep the new columns empty until their documents are loaded again."""
 
 
 def safe_url(url: str) -> str:

@@ -79,10 +79,11 @@ def build_tables(
     """All rows of one document, validated against the table schemas."""
     source = doc.source_text
     links = _dose_links(annotated)
+    followup = followup_months(annotated.mentions)
     rows: dict[str, list[dict[str, object]]] = {
         "documents": [_document_row(doc, version, processed_at)],
-        "patients": _patient_rows(doc.doc_id, annotated.mentions, demographics, source),
-        "medications": _medication_rows(doc.doc_id, annotated.mentions, links, source),
+        "patients": _patient_rows(doc.doc_id, annotated.mentions, demographics, source, followup),
+        "medications": _medication_rows(doc.doc_id, annotated.mentions, links, source, followup),
         "measurements": _measurement_rows(doc.doc_id, annotated.mentions, source),
         "events": _event_rows(doc.doc_id, annotated.mentions, source),
         "mentions": _mention_rows(doc.doc_id, annotated.mentions, demographics, source),
@@ -149,9 +150,27 @@ def _dose_links(annotated: Annotated) -> dict[tuple[int, int, str], list[Mention
     return out
 
 
+FOLLOW_UP = re.compile(r"^Follow-up\b", re.IGNORECASE)
+
+
+def followup_months(mentions: Sequence[Mention]) -> dict[str, float]:
+    """Months from index start to each patient's last follow-up: the longest of the patient's
+    timepoints that state it ("Follow-up: 24 months", "12 months ... at the last follow-up"),
+    counted from the index treatment's start."""
+    out: dict[str, float] = {}
+    for m in mentions:
+        patient = _patient(m)
+        months = _number(m.attrs.get("months"))
+        if (m.label == "TIMEPOINT" and patient is not None and months is not None
+                and m.attrs.get("anchor") == "index_start"
+                and (m.attrs.get("event") == "last_followup" or FOLLOW_UP.match(m.text))):
+            out[patient] = max(months, out.get(patient, months))
+    return out
+
+
 def _medication_rows(
     doc_id: str, mentions: Sequence[Mention], links: Mapping[tuple[int, int, str], list[Mention]],
-    source: str,
+    source: str, followup: Mapping[str, float],
 ) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for m in mentions:
@@ -166,7 +185,8 @@ def _medication_rows(
             "doc_id": doc_id, "patient_id": patient, "drug": m.attrs.get("norm", m.text.lower()),
             "drug_class": m.attrs.get("class") if m.label == "DRUG" else m.attrs.get("norm"),
             "drugbank_id": m.attrs.get("drugbank"), "phase": phase if phase in PHASES else None,
-            "timepoint_months": 0.0 if phase == "at_initiation" else None,
+            "timepoint_months": 0.0 if phase == "at_initiation"
+            else followup.get(patient) if phase == "last_followup" else None,
             **Evidence.of(m, source).columns(),
         }
         if not doses:
@@ -249,7 +269,8 @@ AGE_FIELDS = {
 
 
 def _patient_rows(
-    doc_id: str, mentions: Sequence[Mention], demographics: Sequence[Demographic], source: str
+    doc_id: str, mentions: Sequence[Mention], demographics: Sequence[Demographic], source: str,
+    followup: Mapping[str, float],
 ) -> list[dict[str, object]]:
     order: dict[str, Mention] = {}
     for m in sorted(mentions, key=lambda m: (m.label != "PATIENT", m.start)):
@@ -266,6 +287,7 @@ def _patient_rows(
                                             and "norm" in m.attrs})) or None,
             "response": next((m.attrs.get("norm") for m in sorted(mine, key=lambda m: -m.start)
                               if m.label == "RESPONSE" and m.attrs.get("negated") != "true"), None),
+            "followup_months": followup.get(patient),
         }
         for fact in demographics:
             if fact.patient != patient or fact.stat != "value":

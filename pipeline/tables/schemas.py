@@ -67,6 +67,8 @@ class PatientsSchema(_Evidence):
                                                      description="at index treatment start")
     diagnosis: Series[str] = pa.Field(nullable=True)
     index_drugs: Series[str] = pa.Field(nullable=True, description="'|'-joined canonical names")
+    followup_months: Series[float] = pa.Field(nullable=True, ge=0, le=1200,
+                                              description="months from index start to the last follow-up")
     response: Series[str] = pa.Field(nullable=True, description="the last response stated")
 
 

@@ -149,3 +149,28 @@ def test_aggregate_statements_stay_out_of_patient_rows(shared_corpus: Path):
     aggregate = measurements[measurements["statistic"].isin(["median", "mean", "average"])]
     assert len(aggregate) >= 3
     assert set(aggregate["patient_id"]) == {"cohort"}
+
+
+def test_followup_months_place_the_last_follow_up_regimen(tmp_path: Path):
+    text = ("Tofacitinib in two girls with lupus\n\n"
+            "Case 1\n\nPrior treatment: prednisone (15 mg qd). Tofacitinib dosage: 5 mg bid. "
+            "Follow-up: 24 months, prednisone dosage reduced (6.25 mg qd).\n\n"
+            "Case 2\n\nPrior treatment: prednisone (25 mg qd). Tofacitinib dosage: 5 mg bid. "
+            "Follow-up: 9 months, no change in hair loss.\n")
+    _doc, tables = _tables(tmp_path, text)
+    patients = tables["patients"]  # the title's drug makes a cohort row, without a follow-up
+    assert list(zip(patients["patient_id"], patients["followup_months"].fillna(-1), strict=True)) == [
+        ("cohort", -1), ("1", 24.0), ("2", 9.0)]
+    meds = tables["medications"]
+    last = meds[meds["phase"] == "last_followup"]
+    assert [(r.patient_id, r.drug, r.daily_dose_mg, r.timepoint_months) for r in last.itertuples()] == [
+        ("1", "prednisone", 6.25, 24.0)]
+
+
+@pytest.mark.slow
+def test_followup_months_of_the_csle_series(shared_corpus: Path):
+    doc = ingest_file(shared_corpus / f"{PAPERS['csle']}.txt")
+    patients = build_tables(doc, extract_document(doc))["patients"].set_index("patient_id")
+    # "Follow-up: 24 months" (Case 1), "Follow-up: 18 months" (Case 2), Case 3's "Follow-up: 3
+    # months" and later "Follow-up at 12 months": the last follow-up is the latest
+    assert patients.loc[["1", "2", "3"], "followup_months"].tolist() == [24.0, 18.0, 12.0]
