@@ -34,8 +34,9 @@ REQUIRED = (
     "dose", "split_dose", "head_split", "head_split_cut", "head_split_open", "head_split_after",
     "head_amount", "head_dose_rest", "tail_evening", "tail_split_after", "tail_amount",
     "tail_unit_frequency", "tail_frequency", "range_start", "change_before", "reduction_before",
-    "between_before", "measurement_before", "weight_before", "stat_before", "coordination", "sentence_end",
-    "frequency", "route",
+    "between_before", "measurement_before", "weight_before", "volume_before", "volume_after",
+    "spread_before", "stat_before", "coordination", "sentence_end", "frequency", "route",
+    "per_time", "dosage_form", "lab_unit_end", "substance_after",
 )
 LOOKBACK = 300  # characters searched back for a sentence's start
 
@@ -249,7 +250,20 @@ def _stat(text: str, start: int) -> str | None:
 
 def _is_bare(dose: Dose) -> bool:
     """An amount and a unit and nothing else that marks it as a posology."""
-    return not (dose.freq or dose.route or dose.per_kg or dose.per_m2)
+    return not (dose.freq or dose.route or dose.per_kg or dose.per_m2 or dose.per_time)
+
+
+def _is_measured(text: str, start: int, end: int, dose: Dose) -> bool:
+    """A bare amount that is a measurement: a body weight, a body fluid's volume, or a lab result
+    in U, mmol, mEq or ng (``IgG 165 U``) that no substance given follows."""
+    if not _is_bare(dose):
+        return False
+    if _before(text, start, "weight_before", 40):
+        return True
+    if _rx("lab_unit_end").search(text[start:end]):
+        return _rx("substance_after").match(text[end:end + 40]) is None
+    return dose.unit == "mL" and (_before(text, start, "volume_before", 40) is not None
+                                  or _rx("volume_after").match(text[end:end + 60]) is not None)
 
 
 def _simple_doses(
@@ -258,6 +272,7 @@ def _simple_doses(
     for m in _rx("dose").finditer(text):
         start, end = m.span()
         if (not free(start, end) or _before(text, start, "reduction_before", 10)
+                or _before(text, start, "spread_before", 6)
                 or _before(text, start, "measurement_before", 60)):
             continue
         rng = _rx("range_start").match(text, start)
@@ -267,7 +282,7 @@ def _simple_doses(
                 continue
             start, end = m2.span()
         dose = parse_dose(text[start:end])
-        if dose is None or (_is_bare(dose) and _before(text, start, "weight_before", 40)):
+        if dose is None or _is_measured(text, start, end, dose):
             continue
         if _before(text, start, "between_before", 12) and len(dose.amounts) == 2:
             dose = dataclasses.replace(dose, amounts=(), amount_low=dose.amounts[0],

@@ -163,7 +163,7 @@ def test_doses_count_needs_to_close_the_expression() -> None:
 
 def test_doses_measurements_are_not_doses() -> None:
     text = ("birth weight of 2,500 g; proteinuria decreased to 0.5 g/day; haemoglobin 9.8 g per "
-            "dL; infusion at 5 μg/kg/min; 20 mg/mL solution; prednisone 10 mg/day")
+            "dL; creatinine clearance of 45 mL/min; 20 mg/mL solution; prednisone 10 mg/day")
     assert spans(text) == ["10 mg/day"]
 
 
@@ -294,3 +294,159 @@ def test_doses_units_and_gray() -> None:
 
 def test_doses_transfused_units_are_not_doses() -> None:
     assert find_doses("She was transfused 2 units of packed red blood cells.") == []
+
+
+# ---- general posology of case reports: one short invented phrase per rule -----------------------
+
+RATE = {"per_time": "min"}
+GENERAL_RULES: list[tuple[str, list[tuple[str, dict[str, str]]]]] = [
+    # infusion rates
+    ("Noradrenaline was infused at 0.1 µg/kg/min and dobutamine at 5 µg/kg/min.",
+     [("0.1 µg/kg/min", {"amount": "0.1", "unit": "ug", "per_kg": "true", **RATE}),
+      ("5 µg/kg/min", {"amount": "5", "unit": "ug", "per_kg": "true", **RATE})]),
+    ("Heparin was started at 1000 units/h and saline at 80 mL/h.",
+     [("1000 units/h", {"amount": "1000", "unit": "[iU]", "per_time": "h"}),
+      ("80 mL/h", {"amount": "80", "unit": "mL", "per_time": "h"})]),
+    ("magnesium sulfate 2 g/hour for 24 hours",
+     [("2 g/hour", {"amount": "2", "unit": "g", "per_time": "h"})]),
+    ("an insulin infusion of 0.1 U/kg/h was begun",
+     [("0.1 U/kg/h", {"amount": "0.1", "unit": "[iU]", "per_kg": "true", "per_time": "h"})]),
+    ("followed by 4 micrograms.kg-1.min-1 dopamine",
+     [("4 micrograms.kg-1.min-1", {"amount": "4", "unit": "ug", "per_kg": "true", **RATE})]),
+    ("induction with thiopental 5 mg kg-1 was smooth",
+     [("5 mg kg-1", {"amount": "5", "unit": "mg", "per_kg": "true"})]),
+    # frequencies written as words or codes
+    ("vancomycin 1 g every 12 hours and meropenem 1 g q8h were given",
+     [("1 g every 12 hours", {"amount": "1", "unit": "g", "freq": "bid", "per_day": "2",
+                              "daily_mg": "2000"}),
+      ("1 g q8h", {"amount": "1", "unit": "g", "freq": "tid", "per_day": "3", "daily_mg": "3000"})]),
+    ("morphine 2 mg IV every 4 h and oxycodone 5 mg every 6 hours as needed",
+     [("2 mg IV every 4 h", {"amount": "2", "unit": "mg", "freq": "q4h", "per_day": "6",
+                             "route": "iv", "daily_mg": "12"}),
+      ("5 mg every 6 hours as needed", {"amount": "5", "unit": "mg", "freq": "prn"})]),
+    ("tranexamic acid 1 g 8-hourly was added",
+     [("1 g 8-hourly", {"amount": "1", "unit": "g", "freq": "tid", "per_day": "3",
+                        "daily_mg": "3000"})]),
+    ("epoetin 4000 IU subcutaneously three times a week, with iron",
+     [("4000 IU subcutaneously three times a week",
+       {"amount": "4000", "unit": "[iU]", "freq": "tiw", "per_day": "0.4286", "route": "sc"})]),
+    ("cabergoline 0.5 mg twice per week was prescribed",
+     [("0.5 mg twice per week", {"amount": "0.5", "unit": "mg", "freq": "biw",
+                                 "per_day": "0.2857", "daily_mg": "0.14"})]),
+    ("adalimumab 40 mg every other week since 2015",
+     [("40 mg every other week", {"amount": "40", "unit": "mg", "freq": "q2w",
+                                  "per_day": "0.0714", "daily_mg": "2.86"})]),
+    ("vitamin B12 1000 µg monthly by injection",
+     [("1000 µg monthly", {"amount": "1000", "unit": "ug", "freq": "qmo", "per_day": "0.0329",
+                           "daily_mg": "0.03"})]),
+    ("a fentanyl patch of 25 µg every 3 days",
+     [("25 µg every 3 days", {"amount": "25", "unit": "ug", "freq": "q3d", "per_day": "0.3333",
+                              "daily_mg": "0.01"})]),
+    ("valacyclovir, 1 g three times daily, and acyclovir 800 mg 5 times daily",
+     [("1 g three times daily", {"amount": "1", "unit": "g", "freq": "tid", "per_day": "3",
+                                 "daily_mg": "3000"}),
+      ("800 mg 5 times daily", {"amount": "800", "unit": "mg", "freq": "5xd", "per_day": "5",
+                                "daily_mg": "4000"})]),
+    ("quetiapine 25 mg at bedtime and amoxicillin 500 mg tds",
+     [("25 mg at bedtime", {"amount": "25", "unit": "mg", "freq": "qd", "per_day": "1",
+                            "daily_mg": "25"}),
+      ("500 mg tds", {"amount": "500", "unit": "mg", "freq": "tid", "per_day": "3",
+                      "daily_mg": "1500"})]),
+    ("methylprednisolone 2 mg/kg/j was started",
+     [("2 mg/kg/j", {"amount": "2", "unit": "mg", "per_kg": "true", "freq": "qd", "per_day": "1"})]),
+    ("capecitabine at 1500 mg/day twice a week, was well tolerated",
+     [("1500 mg/day twice a week", {"amount": "1500", "unit": "mg", "freq": "biw",
+                                    "per_day": "0.2857", "daily_mg": "428.57"})]),
+    ("he was taking valproate 3 x 300 mg/day before admission",
+     [("3 x 300 mg/day", {"amount": "300", "unit": "mg", "freq": "tid", "per_day": "3",
+                          "daily_mg": "900"})]),
+    # decimal commas where unambiguous
+    ("bisoprolol 2,5 mg daily and nadroparin 0,3 ml/day",
+     [("2,5 mg daily", {"amount": "2.5", "unit": "mg", "freq": "qd", "per_day": "1",
+                        "daily_mg": "2.5"}),
+      ("0,3 ml/day", {"amount": "0.3", "unit": "mL", "freq": "qd", "per_day": "1"})]),
+    ("digoxin 0,125 mg was stopped", [("0,125 mg", {"amount": "0.125", "unit": "mg"})]),
+    # units
+    ("benzylpenicillin, 12 million units intravenously per day.",
+     [("12 million units intravenously per day",
+       {"amount": "12000000", "unit": "[iU]", "freq": "qd", "per_day": "1", "route": "iv"})]),
+    ("potassium chloride 20 mmol/h IV and bicarbonate 1 mEq/kg",
+     [("20 mmol/h IV", {"amount": "20", "unit": "mmol", "per_time": "h", "route": "iv"}),
+      ("1 mEq/kg", {"amount": "1", "unit": "meq", "per_kg": "true"})]),
+    ("she received 10 U of regular insulin and 40 mEq of potassium chloride",
+     [("10 U", {"amount": "10", "unit": "[iU]"}), ("40 mEq", {"amount": "40", "unit": "meq"})]),
+    ("cefazolin 1 g/8 h IV and amikacin 500 mg/12 h",
+     [("1 g/8 h IV", {"amount": "1", "unit": "g", "freq": "tid", "per_day": "3", "route": "iv",
+                      "daily_mg": "3000"}),
+      ("500 mg/12 h", {"amount": "500", "unit": "mg", "freq": "bid", "per_day": "2",
+                       "daily_mg": "1000"})]),
+    ("enoxaparin 100 U/kg sc bid", [("100 U/kg sc bid", {
+        "amount": "100", "unit": "[iU]", "per_kg": "true", "freq": "bid", "per_day": "2",
+        "route": "sc"})]),
+    ("ceftriaxone 2 grams daily and 500 micrograms of atropine",
+     [("2 grams daily", {"amount": "2", "unit": "g", "freq": "qd", "per_day": "1",
+                         "daily_mg": "2000"}),
+      ("500 micrograms", {"amount": "500", "unit": "ug"})]),
+    ("she took a single 10-mg dose", [("10-mg", {"amount": "10", "unit": "mg"})]),
+    ("paracetamol two tablets twice daily and salbutamol one puff as needed",
+     [("two tablets twice daily", {"amount": "2", "unit": "{tablet}", "freq": "bid",
+                                   "per_day": "2"}),
+      ("one puff as needed", {"amount": "1", "unit": "{puff}", "freq": "prn"})]),
+    ("ibuprofen 10 mg/kg/dose every 8 hours, then alendronate 70 mg once-weekly",
+     [("10 mg/kg/dose every 8 hours", {"amount": "10", "unit": "mg", "per_kg": "true",
+                                       "freq": "tid", "per_day": "3"}),
+      ("70 mg once-weekly", {"amount": "70", "unit": "mg", "freq": "qw", "per_day": "0.1429",
+                             "daily_mg": "10"})]),
+    ("radiotherapy to 5040 cGy and radioiodine 150 mCi",
+     [("5040 cGy", {"amount": "5040", "unit": "cGy"}), ("150 mCi", {"amount": "150", "unit": "mCi"})]),
+    # routes
+    ("methotrexate 12 mg intrathecally and cytarabine 30 mg intrathecal",
+     [("12 mg intrathecally", {"amount": "12", "unit": "mg", "route": "intrathecal"}),
+      ("30 mg intrathecal", {"amount": "30", "unit": "mg", "route": "intrathecal"})]),
+    ("nitroglycerin 0.4 mg sublingually relieved the pain",
+     [("0.4 mg sublingually", {"amount": "0.4", "unit": "mg", "route": "sublingual"})]),
+    # a route adjective before a finding is no route: the volume alone, then dropped as bare fluid
+    ("CT showed 500 mL intraperitoneal free fluid; 20 mg intraperitoneal was not given",
+     [("20 mg intraperitoneal", {"amount": "20", "unit": "mg", "route": "intraperitoneal"})]),
+    # a dose after "followed by" is a dose, not a reduction
+    ("prednisone 60 mg daily for 5 days followed by 30 mg for 5 days",
+     [("60 mg daily", {"amount": "60", "unit": "mg", "freq": "qd", "per_day": "1",
+                       "daily_mg": "60"}),
+      ("30 mg", {"amount": "30", "unit": "mg"})]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GENERAL_RULES, ids=[t[:40] for t, _ in GENERAL_RULES])
+def test_doses_general_posology_rules(text: str, expected: list[tuple[str, dict[str, str]]]) -> None:
+    assert attrs_of(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # lab results in units that are doses only when given: U, mmol, mEq, ng
+    "anticardiolipin IgG (120 U, normal range <15 U)", "24-hour urine calcium 7.2 mmol",
+    "ALT 88 U/L", "troponin 40 ng", "IgM 35 U of the reference", "urinary calcium 300 mg/24 h", "a glomerular filtration rate of 52 mL/min",
+    "peak VO2 of 18 mL/kg/min",
+    # body weights and organ masses, fluid volumes, figure panels, needle gauges, spreads
+    "Her birthweight was 2,950 g at term", "left ventricular mass index, 82.4 g",
+    "hydrothorax (600 mL) and ascites (1200 mL)", "estimated blood loss of 300 mL",
+    "about 300 mL of pus was evacuated", "CT showed 500 mL intraperitoneal free fluid",
+    "as shown in (Figure 3 G and H)", "an 18 G cannula was placed",
+    "mean dose 110 +/- 25 mg and 12 ± 3 mg/day",
+    "concentrations of 5 mg l-1 were reached",
+    # no frequency after "n x": a count, not a dose
+    "a 3 x 4 cm mass",
+    # skin findings and measured urine quantities
+    "two patches of erythema on the forearm", "24-hour urine sodium was 150 mmol/day",
+    # decimal-looking lists and measurements
+    "a diameter of 44,5 mm", "doses of 5,10 mg",
+    "a 2-unit transfusion",
+])
+def test_doses_general_rules_not_doses(text: str) -> None:
+    assert find_doses(text) == []
+
+
+def test_doses_count_word_six_keeps_its_x() -> None:
+    # "six" ends in x like "3x": it must not lose it
+    assert attrs_of("tocilizumab 8 mg/kg every six weeks") == [
+        ("8 mg/kg every six weeks", {"amount": "8", "unit": "mg", "per_kg": "true",
+                                     "freq": "q6w", "per_day": "0.0238"})]

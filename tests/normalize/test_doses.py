@@ -127,7 +127,8 @@ CASES: list[tuple[str, dict[str, str] | None]] = [
     ("high-dose", None),
     ("mg bid", None),
     ("5 mg bid tid", None),
-    ("5 mg/kg/min", None),
+    ("73 mL/min", None),
+    ("0.5 mL/kg/min", None),
     ("5 mg IV SC", None),
     ("5 (10-12) mg", None),
     ("25 to 5 mg", None),
@@ -138,6 +139,116 @@ CASES: list[tuple[str, dict[str, str] | None]] = [
     ("5,000 international units sc bid", {"amount": "5000", "unit": "[iU]", "freq": "bid",
                                           "per_day": "2", "route": "sc"}),
     ("30 Gy", {"amount": "30", "unit": "Gy"}),
+    # infusion rates: per_time, never a frequency nor a daily_mg; mL/min is a flow or a clearance
+    ("0.1 µg/kg/min", {"amount": "0.1", "unit": "ug", "per_kg": "true", "per_time": "min"}),
+    ("5 mL/h", {"amount": "5", "unit": "mL", "per_time": "h"}),
+    ("2 g/hour", {"amount": "2", "unit": "g", "per_time": "h"}),
+    ("1000 units per hour", {"amount": "1000", "unit": "[iU]", "per_time": "h"}),
+    ("0.1 U/kg/h", {"amount": "0.1", "unit": "[iU]", "per_kg": "true", "per_time": "h"}),
+    ("10 micrograms.kg-1.min-1", {"amount": "10", "unit": "ug", "per_kg": "true",
+                                  "per_time": "min"}),
+    ("1 mg kg-1", {"amount": "1", "unit": "mg", "per_kg": "true"}),
+    ("5 mg/h daily", None),
+    ("0.5 mL/kg/min", None),
+    # intervals in hours, days, weeks and months; times a week; five or more times a day
+    ("500 mg every 8 hours", {"amount": "500", "unit": "mg", "freq": "tid", "per_day": "3",
+                              "daily_mg": "1500"}),
+    ("1 g q6h", {"amount": "1", "unit": "g", "freq": "qid", "per_day": "4", "daily_mg": "4000"}),
+    ("2 g every 4 h", {"amount": "2", "unit": "g", "freq": "q4h", "per_day": "6",
+                       "daily_mg": "12000"}),
+    ("1 g 8-hourly", {"amount": "1", "unit": "g", "freq": "tid", "per_day": "3",
+                      "daily_mg": "3000"}),
+    ("4 mg every 72 hours", {"amount": "4", "unit": "mg", "freq": "q72h", "per_day": "0.3333",
+                             "daily_mg": "1.33"}),
+    ("75 mcg every 3 days", {"amount": "75", "unit": "ug", "freq": "q3d", "per_day": "0.3333",
+                             "daily_mg": "0.02"}),
+    ("2 mg twice weekly", {"amount": "2", "unit": "mg", "freq": "biw", "per_day": "0.2857",
+                           "daily_mg": "0.57"}),
+    ("10,000 IU 3 times per week", {"amount": "10000", "unit": "[iU]", "freq": "tiw",
+                                    "per_day": "0.4286"}),
+    ("15 mg 4 times a week", {"amount": "15", "unit": "mg", "freq": "4xw", "per_day": "0.5714",
+                              "daily_mg": "8.57"}),
+    ("40 mg every other week", {"amount": "40", "unit": "mg", "freq": "q2w", "per_day": "0.0714",
+                                "daily_mg": "2.86"}),
+    ("40 mg fortnightly", {"amount": "40", "unit": "mg", "freq": "q2w", "per_day": "0.0714",
+                           "daily_mg": "2.86"}),
+    ("150 mg monthly", {"amount": "150", "unit": "mg", "freq": "qmo", "per_day": "0.0329",
+                        "daily_mg": "4.93"}),
+    ("3.75 mg every 3 months", {"amount": "3.75", "unit": "mg", "freq": "q3mo", "per_day": "0.011",
+                                "daily_mg": "0.04"}),
+    ("5 mg q6h prn", {"amount": "5", "unit": "mg", "freq": "prn"}),
+    ("1 g/8 h", {"amount": "1", "unit": "g", "freq": "tid", "per_day": "3", "daily_mg": "3000"}),
+    ("500 mg/12 hours", {"amount": "500", "unit": "mg", **BID, "daily_mg": "1000"}),
+    ("300 mg/24 h", None),
+    ("800 mg 5 times daily", {"amount": "800", "unit": "mg", "freq": "5xd", "per_day": "5",
+                              "daily_mg": "4000"}),
+    # once a day at a time of day; British codes; French "/j"
+    ("10 mg at bedtime", {"amount": "10", "unit": "mg", **QD, "daily_mg": "10"}),
+    ("25 mg nocte", {"amount": "25", "unit": "mg", **QD, "daily_mg": "25"}),
+    ("5 mg in the morning", {"amount": "5", "unit": "mg", **QD, "daily_mg": "5"}),
+    ("500 mg tds", {"amount": "500", "unit": "mg", "freq": "tid", "per_day": "3",
+                    "daily_mg": "1500"}),
+    ("100 mg bd", {"amount": "100", "unit": "mg", **BID, "daily_mg": "200"}),
+    ("250 mg q.d.s.", {"amount": "250", "unit": "mg", "freq": "qid", "per_day": "4",
+                       "daily_mg": "1000"}),
+    ("2 mg/kg/j", {"amount": "2", "unit": "mg", "per_kg": "true", **QD}),
+    # an amount per day given some days a week; "n x amount" a day or a week
+    ("200 mg/day twice a week", {"amount": "200", "unit": "mg", "freq": "biw", "per_day": "0.2857",
+                                 "daily_mg": "57.14"}),
+    ("3 x 250 mg/day", {"amount": "250", "unit": "mg", "freq": "tid", "per_day": "3",
+                        "daily_mg": "750"}),
+    ("2 x 500 mg weekly", {"amount": "500", "unit": "mg", "freq": "biw", "per_day": "0.2857",
+                           "daily_mg": "142.86"}),
+    ("3 x 250 mg", None),
+    ("3 x 250 mg bid", None),
+    ("3 x 5-10 mg/day", None),
+    # decimal commas where unambiguous; a thousands group never follows a leading 0
+    ("2,5 mg daily", {"amount": "2.5", "unit": "mg", **QD, "daily_mg": "2.5"}),
+    ("0,6 mL/day", {"amount": "0.6", "unit": "mL", **QD}),
+    ("0,125 mg", {"amount": "0.125", "unit": "mg"}),
+    ("12,25 mg", {"amount": "12.25", "unit": "mg"}),
+    ("5,10 mg", None),
+    # units: millions, mEq, mmol, U and ng (the finder drops a bare one that is a lab result)
+    ("12 million units", {"amount": "12000000", "unit": "[iU]"}),
+    ("3 MIU sc three times a week", {"amount": "3000000", "unit": "[iU]", "freq": "tiw",
+                                     "per_day": "0.4286", "route": "sc"}),
+    ("3 mIU", None),
+    ("40 mEq/day", {"amount": "40", "unit": "meq", **QD}),
+    ("20 mmol/h", {"amount": "20", "unit": "mmol", "per_time": "h"}),
+    ("10 U/kg", {"amount": "10", "unit": "[iU]", "per_kg": "true"}),
+    ("8 U sc", {"amount": "8", "unit": "[iU]", "route": "sc"}),
+    ("20 ng/kg/min", {"amount": "20", "unit": "ng", "per_kg": "true", "per_time": "min"}),
+    ("40 mEq", {"amount": "40", "unit": "meq"}),
+    ("10 U", {"amount": "10", "unit": "[iU]"}),
+    ("5 G", None),
+    # units spelled out, joined by a hyphen, countable forms
+    ("2 grams daily", {"amount": "2", "unit": "g", **QD, "daily_mg": "2000"}),
+    ("500 milligrams", {"amount": "500", "unit": "mg"}),
+    ("250 micrograms twice daily", {"amount": "250", "unit": "ug", **BID, "daily_mg": "0.5"}),
+    ("10 millilitres", {"amount": "10", "unit": "mL"}),
+    ("10-mg", {"amount": "10", "unit": "mg"}),
+    ("2-units", None),
+    ("two tablets twice daily", {"amount": "2", "unit": "{tablet}", **BID}),
+    ("one puff as needed", {"amount": "1", "unit": "{puff}", "freq": "prn"}),
+    ("1 capsule daily", {"amount": "1", "unit": "{capsule}", **QD}),
+    ("half a tablet", {"amount": "0.5", "unit": "{tablet}"}),
+    ("two mg", None),
+    ("15 mg/kg/dose every 6 hours", {"amount": "15", "unit": "mg", "per_kg": "true", "freq": "qid",
+                                     "per_day": "4"}),
+    ("20 mg once-daily", {"amount": "20", "unit": "mg", **QD, "daily_mg": "20"}),
+    ("5 mg twice-weekly", {"amount": "5", "unit": "mg", "freq": "biw", "per_day": "0.2857",
+                           "daily_mg": "1.43"}),
+    ("4500 cGy", {"amount": "4500", "unit": "cGy"}),
+    ("100 mCi", {"amount": "100", "unit": "mCi"}),
+    ("3.7 GBq", {"amount": "3.7", "unit": "GBq"}),
+    # routes beyond oral, iv, sc, im and topical
+    ("2 mg intrathecally", {"amount": "2", "unit": "mg", "route": "intrathecal"}),
+    ("1.25 mg intravitreal", {"amount": "1.25", "unit": "mg", "route": "intravitreal"}),
+    ("0.4 mg sublingually", {"amount": "0.4", "unit": "mg", "route": "sublingual"}),
+    ("5 mg/kg intraperitoneally", {"amount": "5", "unit": "mg", "per_kg": "true",
+                                   "route": "intraperitoneal"}),
+    ("2.5 mg nebulized", {"amount": "2.5", "unit": "mg", "route": "inhaled"}),
+    ("10 mg rectally", {"amount": "10", "unit": "mg", "route": "rectal"}),
 ]
 
 
@@ -167,8 +278,11 @@ def test_doses_dose_is_frozen() -> None:
 @pytest.mark.parametrize(("text", "code"), [
     ("twice a day", "bid"), ("/twice/day", "bid"), ("three times/day", "tid"),
     ("/week", "qw"), ("/2 weeks", "q2w"), ("once every 2 weeks", "q2w"), ("every 4 weeks", "q4w"),
-    ("q3w", "q3w"), ("daily", "qd"), ("as needed", "prn"), ("fortnightly", None),
-    ("5 times/day", None),
+    ("q3w", "q3w"), ("daily", "qd"), ("as needed", "prn"), ("fortnightly", "q2w"),
+    ("5 times/day", "5xd"), ("13 times/day", None), ("2-3 times per week", None),
+    ("7 times a week", None), ("every 0 hours", None), ("bi-weekly", None),
+    ("every six weeks", "q6w"), ("six times daily", "6xd"), ("every 12 hours", "bid"),
+    ("every 48 h", "qod"), ("every 24 hours", "qd"), ("q4h", "q4h"), ("once a month", "qmo"),
 ])
 def test_doses_parse_frequency(text: str, code: str | None) -> None:
     assert parse_frequency(text) == code
@@ -176,9 +290,13 @@ def test_doses_parse_frequency(text: str, code: str | None) -> None:
 
 def test_doses_per_day_and_units() -> None:
     assert per_day_of("q3w") == pytest.approx(1 / 21)
+    assert per_day_of("q4h") == 6 and per_day_of("q3d") == pytest.approx(1 / 3)
+    assert per_day_of("tiw") == pytest.approx(3 / 7) and per_day_of("5xd") == 5
+    assert per_day_of("qmo") == pytest.approx(12 / 365.25) and per_day_of("qh") is None
     assert per_day_of("once") is None and per_day_of("prn") is None
     assert parse_route("intramuscularly") == "im" and parse_route("SQ") == "sc"
-    assert parse_route("rectal") is None
+    assert parse_route("rectal") == "rectal" and parse_route("nasogastric") is None
     assert ucum_unit("mcg") == "ug" and ucum_unit("ml") == "mL" and ucum_unit("IU") == "[iU]"
+    assert ucum_unit("Tablets") == "{tablet}" and ucum_unit("million  units") == "[iU]"
     assert mg_factor("g") == pytest.approx(1000) and mg_factor("ug") == pytest.approx(0.001)
     assert mg_factor("mL") is None and mg_factor("[iU]") is None

@@ -94,6 +94,9 @@ DOSE_TOKENS = [
     "night", "in the", "at", "bedtime", "prn", "as needed", "/", "per", "d", "·", "⁻¹",
     "5 mg", "0.5 g bid", "2 mg/kg/d", "every 2 weeks", "twice a day", "3 times", "six times",
     "in the morning", "1,000,000", "5, 10 or 15 mg", "10 (5-20) mg",
+    "0,6", "2,5", "/min", "/h", "per hour", "kg-1", "U", "mmol", "mEq", "ng", "million units",
+    "MIU", "tablets", "two", "half a", "hours", "every 8 h", "q4h", "monthly", "3 x", "×",
+    "twice weekly", "tds", "bd", "/j", "at bedtime", "intrathecally", "rectal", "grams", "10-mg",
 ]
 TIME_TOKENS = [
     "3", "1.5", "12", "0", "٣", "2020", "1999", "2015", "06", "28", "13/03/2021", "2020-06-28",
@@ -120,7 +123,8 @@ LAB_TEXT = st.text() | soup(LAB_TOKENS)
 SCORE_TEXT = st.text() | soup(SCORE_TOKENS)
 
 ROUTE_CODES = {code for _, code in ROUTES}
-FREQ_CODE = re.compile(r"qd|bid|tid|qid|qod|split|prn|once|qw|q[1-9]\d*w")
+FREQ_CODE = re.compile(r"qd|bid|tid|qid|qod|split|prn|once|qw|q[1-9]\d*(?:w|h|d|mo)|qmo|biw|tiw"
+                       r"|[4-6]xw|(?:[5-9]|1[0-2])xd")
 CANONICAL_UNIT = re.compile(
     r"10\*\d{1,2}/u?L|/mm3|/uL|mm/h|k?\[iU\]/m?L|k?U/m?L|[munpf]?(?:g|mol)/[dm]?L|%"
 )
@@ -188,12 +192,16 @@ def test_per_day_of_any_code_is_none_or_positive(code: str) -> None:
 # frequency phrases as authors write them, by the code the normaliser gives them
 FREQ_PHRASES: dict[str, list[str]] = {
     "qd": ["qd", "q.d.", "daily", "once daily", "once a day", "/day", "/d", "per day", "a day",
-           "every day", "q24h"],
+           "every day", "q24h", "at bedtime", "nocte", "every morning"],
     "bid": ["bid", "b.i.d.", "BID", "twice daily", "twice a day", "2 times a day", "2x/day", "q12h",
-            "/twice/day"],
-    "tid": ["tid", "t.i.d.", "three times a day", "3 times daily", "thrice daily", "q8h"],
-    "qid": ["qid", "q.i.d.", "four times a day", "4 times daily", "q6h"],
-    "qod": ["qod", "q.o.d.", "every other day", "every second day", "on alternate days", "q48h"],
+            "/twice/day", "bd", "every 12 hours", "12-hourly"],
+    "tid": ["tid", "t.i.d.", "three times a day", "3 times daily", "thrice daily", "q8h", "tds",
+            "every 8 h", "every eight hours"],
+    "qid": ["qid", "q.i.d.", "four times a day", "4 times daily", "q6h", "qds", "every 6 hrs"],
+    "qod": ["qod", "q.o.d.", "every other day", "every second day", "on alternate days", "q48h",
+            "every 48 hours"],
+    "biw": ["twice weekly", "twice a week", "2 times per week", "2x/week"],
+    "tiw": ["three times a week", "thrice weekly", "3 times weekly", "3x/wk"],
     "qw": ["qw", "weekly", "once weekly", "every week", "once a week", "/week", "/wk", "per week"],
     "prn": ["prn", "p.r.n.", "as needed", "on demand", "as required"],
 }
@@ -211,7 +219,8 @@ def frequencies(draw: st.DrawFn) -> tuple[str, str, float | None]:
         phrase = draw(st.sampled_from(WEEKS_PHRASES)).format(n=n)
         return phrase, f"q{n}w", 1 / (7 * n)
     code = draw(st.sampled_from(sorted(FREQ_PHRASES)))
-    per_day = {"qd": 1.0, "bid": 2.0, "tid": 3.0, "qid": 4.0, "qod": 0.5, "qw": 1 / 7}.get(code)
+    per_day = {"qd": 1.0, "bid": 2.0, "tid": 3.0, "qid": 4.0, "qod": 0.5, "qw": 1 / 7, "biw": 2 / 7,
+               "tiw": 3 / 7}.get(code)
     return draw(st.sampled_from(FREQ_PHRASES[code])), code, per_day
 
 
