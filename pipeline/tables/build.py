@@ -198,10 +198,23 @@ def _medication_rows(
 
 def _dose_columns(d: Mention) -> dict[str, object]:
     return {
-        "amount": d.attrs.get("amount"), "unit": d.attrs.get("unit"), "frequency": d.attrs.get("freq"),
+        "amount": d.attrs.get("amount"), "unit": dose_unit(d.attrs), "frequency": d.attrs.get("freq"),
         "per_day": _number(d.attrs.get("per_day")), "route": d.attrs.get("route"),
         "daily_dose_mg": _number(d.attrs.get("daily_mg")),
     }
+
+
+def dose_unit(attrs: Mapping[str, str]) -> str | None:
+    """The whole unit of a dose in UCUM: the amount's unit per body weight or surface and per
+    time where the dose says so ("8 mg/kg" -> ``mg/kg``, "0.1 µg/kg/min" -> ``ug/kg/min``), so
+    that a row never reads as a fixed amount it is not."""
+    unit = attrs.get("unit")
+    if unit is None:
+        return None
+    per = [part for flag, part in (("per_kg", "kg"), ("per_m2", "m2")) if attrs.get(flag) == "true"]
+    if attrs.get("per_time"):
+        per.append(attrs["per_time"])
+    return "/".join([unit, *per])
 
 
 DOSE_KEY = ("amount", "unit", "frequency", "route", "daily_dose_mg")

@@ -81,7 +81,8 @@ class MedicationsSchema(_Evidence):
     drug_class: Series[str] = pa.Field(nullable=True)
     drugbank_id: Series[str] = pa.Field(nullable=True, str_matches=r"^DB\d{5}$")
     amount: Series[str] = pa.Field(nullable=True, description="as normalised: '5', '0.5', '50+25'")
-    unit: Series[str] = pa.Field(nullable=True, description="UCUM")
+    unit: Series[str] = pa.Field(nullable=True, description="UCUM, per kg, m2 or time where the dose "
+                                 "says so: 'mg', 'mg/kg', 'ug/kg/min'")
     frequency: Series[str] = pa.Field(nullable=True, description="code: qd, bid, q4w, split, ...")
     per_day: Series[float] = pa.Field(nullable=True, gt=0)
     route: Series[str] = pa.Field(nullable=True)

@@ -174,3 +174,15 @@ def test_followup_months_of_the_csle_series(shared_corpus: Path):
     # "Follow-up: 24 months" (Case 1), "Follow-up: 18 months" (Case 2), Case 3's "Follow-up: 3
     # months" and later "Follow-up at 12 months": the last follow-up is the latest
     assert patients.loc[["1", "2", "3"], "followup_months"].tolist() == [24.0, 18.0, 12.0]
+
+
+def test_a_dose_per_weight_or_per_time_keeps_it_in_its_unit(tmp_path: Path):
+    text = ("Case 1\n\nShe received tocilizumab 8 mg/kg every 2 weeks IV, norepinephrine "
+            "0.1 µg/kg/min and cyclophosphamide 500 mg/m2 once.\n")
+    _doc, tables = _tables(tmp_path, text)
+    meds = tables["medications"].astype(object).where(tables["medications"].notna(), None)
+    assert [(r.drug, r.amount, r.unit, r.frequency, r.daily_dose_mg) for r in meds.itertuples()] == [
+        ("tocilizumab", "8", "mg/kg", "q2w", None),
+        ("norepinephrine", "0.1", "ug/kg/min", None, None),
+        ("cyclophosphamide", "500", "mg/m2", "once", None),
+    ]
