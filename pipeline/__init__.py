@@ -1,3 +1,3 @@
 """casemine: traceable extraction of treatments and outcomes from paediatric rheumatology case reports."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
