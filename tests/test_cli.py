@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from pipeline.db.schema import SCHEMA_VERSION
 from pipeline.standoff import read_brat
 from tests.conftest import EXAMPLES, ROOT
 
@@ -96,7 +97,7 @@ def test_run_then_db_query_then_report(tmp_path: Path):
     assert again.exit_code == 0 and "1 unchanged" in again.output
     db = f"sqlite:///{tmp_path / 'cases.sqlite'}"
     info = runner.invoke(app, ["db", "info", "--db", db])
-    assert "schema version 1" in info.output and "documents: 1 rows" in info.output
+    assert f"schema version {SCHEMA_VERSION}" in info.output and "documents: 1 rows" in info.output
     query = runner.invoke(app, ["db", "query", "--db", db, "--sql",
                                 "SELECT COUNT(*) AS n FROM documents", "--csv", str(tmp_path / "n.csv")])
     assert query.exit_code == 0, query.output
