@@ -1,9 +1,10 @@
-"""External accuracy benchmark: casemine and a peer drug tagger on public gold corpora.
+"""External accuracy benchmark: casemine and peer drug taggers on public gold corpora.
 
 ``python -m benchmarks.accuracy [--limit N] [--out DIR]`` reads MACCROBAT2020, PHEE v2 (test) and
-BC5CDR (test) from ``../shared/benchmarks``, runs both systems on the same documents, scores each
-row of :mod:`benchmarks.mapping` strictly (same offsets) and leniently (overlap, one-to-one) with
-:mod:`pipeline.scoring.metrics`, and writes ``accuracy.json`` and ``ACCURACY.md``. It measures;
+BC5CDR (test) from ``../shared/benchmarks``, runs every system of :data:`SYSTEMS` on the same
+documents, scores each row of :mod:`benchmarks.mapping` strictly (same offsets) and leniently
+(overlap, one-to-one) with :mod:`pipeline.scoring.metrics`, and writes ``accuracy.json`` and
+``ACCURACY.md``. The peers are scored on the rows marked ``peer`` (the drug rows). It measures;
 nothing here feeds back into the pipeline's rules.
 """
 
@@ -20,6 +21,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from benchmarks import lexicon_peer
 from benchmarks.corpora import CorpusDocument, read_bc5cdr, read_maccrobat, read_phee
 from benchmarks.mapping import MACCROBAT_MAPS, PHEE_MAPS, LabelMap, bc5cdr_maps, mesh_ids
 from benchmarks.peer import drugbank_to_mesh, find_peer_drugs, predicted_mesh
@@ -27,7 +29,7 @@ from benchmarks.report import write_accuracy_report
 from pipeline.scoring.metrics import PRF, LenientMatch, StrictMatch
 from pipeline.standoff import Mention
 
-__all__ = ["MATCHING", "run_accuracy", "score_row", "score_system", "write_accuracy_report"]
+__all__ = ["MATCHING", "SYSTEMS", "run_accuracy", "score_row", "score_system", "write_accuracy_report"]
 
 Predictor = Callable[[str, str], list[Mention]]
 """(doc_id, text) -> predicted mentions with offsets into text."""
@@ -37,7 +39,7 @@ MATCHING: dict[str, str] = {
     "lenient": "spans overlap by at least one character, one-to-one, largest overlap first "
                "(pipeline.scoring.metrics.LenientMatch)",
 }
-CASEMINE, PEER = "casemine", "drug_ner"
+CASEMINE, DRUG_NER, LEXICON_MATCHER = "casemine", "drug_ner", "lexicon_matcher"
 
 
 def predict_casemine(doc_id: str, text: str) -> list[Mention]:
@@ -54,6 +56,11 @@ def predict_casemine(doc_id: str, text: str) -> list[Mention]:
 def predict_peer(doc_id: str, text: str) -> list[Mention]:
     """The peer tagger's DRUG mentions of a plain text."""
     return find_peer_drugs(text)
+
+
+def predict_lexicon_matcher(doc_id: str, text: str) -> list[Mention]:
+    """The lexicon matcher's DRUG and DRUG_CLASS mentions of a plain text."""
+    return lexicon_peer.find_lexicon_drugs(text)
 
 
 @dataclass
@@ -180,7 +187,6 @@ CORPORA: tuple[Corpus, ...] = (
            read_bc5cdr, lambda: bc5cdr_maps(frozenset(drugbank_to_mesh().values())),
            normalise="Chemical -> DRUG"),
 )
-SYSTEMS: dict[str, Predictor] = {CASEMINE: predict_casemine, PEER: predict_peer}
 
 
 def _version(package: str) -> str:
@@ -188,6 +194,33 @@ def _version(package: str) -> str:
         return version(package)
     except PackageNotFoundError:
         return "unknown"
+
+
+@dataclass(frozen=True)
+class System:
+    """A system the benchmark runs: how it predicts, how the report describes it, and whether it is
+    a peer (scored on the ``peer`` rows of :mod:`benchmarks.mapping` only)."""
+
+    predict: Predictor
+    describe: Callable[[], str]
+    peer: bool = True
+
+
+SYSTEMS: dict[str, System] = {
+    CASEMINE: System(
+        predict_casemine, peer=False,
+        describe=lambda: f"casemine {_version('casemine')} (pipeline.extract.extract_document on a .txt)"),
+    DRUG_NER: System(
+        predict_peer,
+        describe=lambda: f"drug-named-entity-recognition {_version('drug-named-entity-recognition')} "
+                         "(find_drugs over word and punctuation tokens, is_ignore_case=True; "
+                         "DRUG rows only)"),
+    LEXICON_MATCHER: System(
+        predict_lexicon_matcher,
+        describe=lambda: f"{lexicon_peer.describe()}; drug rows only (its DRUG_CLASS mentions count in "
+                         "the DRUG ∪ DRUG_CLASS rows)"),
+}
+"""casemine first, then the peers, in the order of the report's columns."""
 
 
 HALVES = ("all", "development", "held-out")
@@ -205,7 +238,7 @@ def select_half(docs: list[CorpusDocument], half: str) -> list[CorpusDocument]:
 
 
 def run_corpus(corpus: Corpus, shared_dir: Path, limit: int | None, half: str = "all") -> dict[str, Any]:
-    """Read one corpus, run both systems on the same documents and score every row."""
+    """Read one corpus, run every system on the same documents and score its rows."""
     path = shared_dir / corpus.path
     out: dict[str, Any] = {"title": corpus.title, "path": corpus.path, "available": path.exists()}
     if not path.exists():
@@ -222,9 +255,9 @@ def run_corpus(corpus: Corpus, shared_dir: Path, limit: int | None, half: str = 
         "read_seconds": round(time.perf_counter() - started, 3),
         "systems": {},
     }
-    for system, predictor in SYSTEMS.items():
-        preds = predict_all(docs, predictor)
-        system_rows = [r for r in rows if system == CASEMINE or r.peer]
+    for name, system in SYSTEMS.items():
+        preds = predict_all(docs, system.predict)
+        system_rows = [r for r in rows if not system.peer or r.peer]
         result: dict[str, Any] = {
             "seconds": round(preds.seconds, 3),
             "errors": preds.errors,
@@ -234,13 +267,13 @@ def run_corpus(corpus: Corpus, shared_dir: Path, limit: int | None, half: str = 
         if corpus.normalise:
             row = next(r for r in rows if r.name == corpus.normalise)
             result["normalisation"] = normalisation(docs, preds.mentions, row, drugbank_to_mesh())
-        out["systems"][system] = result
+        out["systems"][name] = result
     return out
 
 
 def run_accuracy(shared_dir: Path, *, limit: int | None = None, half: str = "all",
                  corpora: Sequence[str] | None = None) -> dict[str, Any]:
-    """Score casemine and the peer on each corpus under ``shared_dir`` (first ``limit`` documents
+    """Score casemine and the peers on each corpus under ``shared_dir`` (first ``limit`` documents
     each, then the ``half`` of them; only the ``corpora`` named, if given)."""
     unknown = set(corpora or ()) - {c.name for c in CORPORA}
     if unknown:
@@ -254,11 +287,7 @@ def run_accuracy(shared_dir: Path, *, limit: int | None = None, half: str = "all
         "limit": limit,
         "half": half,
         "matching": MATCHING,
-        "systems": {
-            CASEMINE: f"casemine {_version('casemine')} (pipeline.extract.extract_document on a .txt)",
-            PEER: f"drug-named-entity-recognition {_version('drug-named-entity-recognition')} "
-                  "(find_drugs over word and punctuation tokens, is_ignore_case=True; DRUG rows only)",
-        },
+        "systems": {name: system.describe() for name, system in SYSTEMS.items()},
         "mesh_table": {
             "source": "drug-named-entity-recognition drug_canonical_to_data entries with both "
                       "drugbank_id and mesh_id, MeSH ids shared by several DrugBank ids left out",

@@ -29,7 +29,7 @@ class LabelMap:
     marks a row whose gold is a subset of what the predictions aim at, so precision means nothing.
     Frequency rows are recall-only: both corpora write a rate inside the dose (``900 mg/d``,
     ``500 mg daily``) as Dosage, so most DOSE spans with ``freq`` have no Frequency to meet.
-    ``peer`` rows are also scored for the peer drug tagger. A prediction that falls on a gold span
+    ``peer`` rows are also scored for the peer drug taggers. A prediction that falls on a gold span
     of an ``ignore_labels`` label (MACCROBAT's ``Coreference``: a repeated mention of a drug is
     labelled as a coreference, not as Medication) is neither right nor wrong and is left out.
     """

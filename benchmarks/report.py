@@ -10,10 +10,28 @@ from typing import Any
 
 from pipeline.files import write_text_atomic
 
-SYSTEM_NAMES = {"casemine": "casemine", "drug_ner": "drug-NER (peer)"}
+CASEMINE = "casemine"
+SYSTEM_NAMES = {CASEMINE: "casemine", "drug_ner": "drug-NER (peer)",
+                "lexicon_matcher": "lexicon matcher (peer)"}
+"""How the reports name each system key of ``accuracy.json`` (and the peers' rows of the speed table)."""
 HEADER = ("| gold -> casemine | system | gold | pred | strict P | strict R | strict F1 "
           "| lenient P | lenient R | lenient F1 |")
 RULE = "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|"
+
+
+def system_name(system: str) -> str:
+    """The name a report gives a system key; an unknown key stands for itself."""
+    return SYSTEM_NAMES.get(system, system)
+
+
+def peers(systems_by_corpus: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The keys of every system other than casemine, in order of first appearance: one column each."""
+    seen = dict.fromkeys(s for systems in systems_by_corpus for s in systems if s != CASEMINE)
+    return list(seen)
+
+
+def _md_row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
 
 
 def _num(value: float | None) -> str:
@@ -26,17 +44,42 @@ def _scores(scores: Mapping[str, Any] | None) -> list[str]:
     return [_num(scores["precision"]), _num(scores["recall"]), _num(scores["f1"])]
 
 
+def _lenient_cell(f1: float | None, recall: float | None) -> str:
+    """Lenient F1, or ``R`` and the recall for a recall-only row (whose F1 is None)."""
+    return _num(f1) if f1 is not None else f"R {_num(recall)}"
+
+
+def _rows_by_name(systems: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    return {system: {r["row"]: r for r in res["rows"]} for system, res in systems.items()}
+
+
+def _summary_table(systems: Mapping[str, Any]) -> list[str]:
+    """Lenient F1 per row, one column per system; blank where a peer is not scored on a row."""
+    names = [CASEMINE, *peers([systems])]
+    by_name = _rows_by_name(systems)
+    lines = [_md_row(["row", "gold", *map(system_name, names)]), "|---|--:|" + "--:|" * len(names)]
+    for row in systems[CASEMINE]["rows"]:
+        cells = [row["row"], str(row["gold"])]
+        for system in names:
+            r = by_name[system].get(row["row"])
+            cells.append("" if r is None else _lenient_cell(r["lenient"]["f1"], r["lenient"]["recall"]))
+        lines.append(_md_row(cells))
+    return lines
+
+
 def _rows_table(systems: Mapping[str, Any]) -> list[str]:
-    """One line per (row, system), the peer under casemine on the rows it is scored on."""
+    """One line per (row, system), each peer under casemine on the rows it is scored on."""
     lines = [HEADER, RULE]
-    peer_rows = {r["row"]: r for r in systems.get("drug_ner", {}).get("rows", [])}
-    for row in systems["casemine"]["rows"]:
-        for system, r in (("casemine", row), ("drug_ner", peer_rows.get(row["row"]))):
+    names = [CASEMINE, *peers([systems])]
+    by_name = _rows_by_name(systems)
+    for row in systems[CASEMINE]["rows"]:
+        for system in names:
+            r = by_name[system].get(row["row"])
             if r is None:
                 continue
-            cells = [r["row"], SYSTEM_NAMES[system], str(r["gold"]), str(r["pred"]),
+            cells = [r["row"], system_name(system), str(r["gold"]), str(r["pred"]),
                      *_scores(r["strict"]), *_scores(r["lenient"])]
-            lines.append("| " + " | ".join(cells) + " |")
+            lines.append(_md_row(cells))
     return lines
 
 
@@ -49,7 +92,7 @@ def _normalisation(systems: Mapping[str, Any]) -> list[str]:
     for system, res in systems.items():
         n = res.get("normalisation")
         if n:
-            lines.append(f"| {SYSTEM_NAMES[system]} | {n['matched']} | {n['with_id']} | {n['correct']} "
+            lines.append(f"| {system_name(system)} | {n['matched']} | {n['with_id']} | {n['correct']} "
                          f"| {_num(n['accuracy'])} | {_num(n['accuracy_with_id'])} |")
     return lines
 
@@ -59,14 +102,16 @@ def _corpus(name: str, c: Mapping[str, Any]) -> list[str]:
     if not c.get("available"):
         return [*lines, f"Not found at `{c['path']}`; not scored."]
     systems = c["systems"]
-    times = ", ".join(f"{SYSTEM_NAMES[s]} {r['seconds']:.1f} s" for s, r in systems.items())
+    times = ", ".join(f"{system_name(s)} {r['seconds']:.1f} s" for s, r in systems.items())
     gold = ", ".join(f"{label} {n}" for label, n in c["gold_counts"].items())
     lines += [f"`{c['path']}`: {c['documents']} documents, {c['characters']:,} characters. "
-              f"Gold mentions: {gold}. Time: {times}.", ""]
+              f"Gold mentions: {gold}. Time: {times}.", "",
+              "Lenient F1 (R: recall of a recall-only row; blank: the system is not scored on the row):",
+              "", *_summary_table(systems), "", "All scores:", ""]
     lines += _rows_table(systems)
     for system, res in systems.items():
         preds = ", ".join(f"{label} {n}" for label, n in res["pred_counts"].items())
-        lines += ["", f"{SYSTEM_NAMES[system]} predicted mentions (all labels): {preds or 'none'}."]
+        lines += ["", f"{system_name(system)} predicted mentions (all labels): {preds or 'none'}."]
         if res["errors"]:
             shown = "; ".join(f"{e['doc_id']}: {e['error']}" for e in res["errors"][:5])
             lines.append(f"{len(res['errors'])} documents failed (scored as empty predictions): {shown}")
@@ -90,7 +135,7 @@ def render_markdown(result: Mapping[str, Any]) -> str:
         f"total time {result['seconds']:.1f} s.",
         "",
         "Systems, run on the same documents in the same run:",
-        *(f"- **{SYSTEM_NAMES[k]}**: {v}" for k, v in result["systems"].items()),
+        *(f"- **{system_name(k)}**: {v}" for k, v in result["systems"].items()),
         "",
         "Matching (per row, both sides relabelled to the row, micro-averaged over documents):",
         *(f"- **{k}**: {v}" for k, v in result["matching"].items()),
@@ -133,9 +178,7 @@ def _failed(section: Mapping[str, Any]) -> list[str]:
 
 
 def _lenient(row: Mapping[str, Any] | None) -> str:
-    if row is None:
-        return ""
-    return _num(row["lenient_f1"]) if row["lenient_f1"] is not None else f"R {_num(row['lenient_recall'])}"
+    return "" if row is None else _lenient_cell(row["lenient_f1"], row["lenient_recall"])
 
 
 def _accuracy_brief(acc: Mapping[str, Any]) -> list[str]:
@@ -146,17 +189,19 @@ def _accuracy_brief(acc: Mapping[str, Any]) -> list[str]:
     if acc.get("half", "all") != "all":
         limit += f", {acc['half']} half"
     lines += [f"From `accuracy.json` ({acc['source']}; generated {acc['generated']}, {limit}). "
-              "Lenient F1 (overlap, one-to-one; recall for recall-only rows); strict scores and "
-              "normalisation in `ACCURACY.md`.", "",
-              "| corpus | row | gold | casemine | drug-NER (peer) |", "|---|---|--:|--:|--:|"]
+              "Lenient F1 (overlap, one-to-one; recall for recall-only rows; blank where a peer is not "
+              "scored on the row); strict scores and normalisation in `ACCURACY.md`.", ""]
+    names = [CASEMINE, *peers([c["systems"] for c in acc["corpora"].values() if c["available"]])]
+    lines += [_md_row(["corpus", "row", "gold", *map(system_name, names)]),
+              "|---|---|--:|" + "--:|" * len(names)]
     for name, corpus in acc["corpora"].items():
         if not corpus["available"]:
-            lines.append(f"| {name} | not found, not scored | | | |")
+            lines.append(_md_row([name, "not found, not scored", "", *[""] * len(names)]))
             continue
         systems = corpus["systems"]
-        peer = systems.get("drug_ner", {}).get("rows", {})
-        for row, r in systems["casemine"]["rows"].items():
-            lines.append(f"| {name} | {row} | {r['gold']} | {_lenient(r)} | {_lenient(peer.get(row))} |")
+        for row, r in systems[CASEMINE]["rows"].items():
+            cells = [_lenient(systems.get(s, {}).get("rows", {}).get(row)) for s in names]
+            lines.append(_md_row([name, row, str(r["gold"]), *cells]))
     return lines
 
 

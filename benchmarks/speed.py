@@ -1,4 +1,4 @@
-"""Throughput of casemine's stages beside a blank spaCy tokenizer, the peer drug tagger and pypdfium2.
+"""Throughput of casemine's stages beside a blank spaCy tokenizer, the peer drug taggers and pypdfium2.
 
 Every system runs on the same documents in the same process, interleaved within each repeat so
 that a busy machine slows them alike. Words are the whitespace-separated words of casemine's
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks.report import SYSTEM_NAMES
 from pipeline.ingest.document import SourceDocument
 
 TEXT_SUFFIXES = (".txt", ".md", ".xml")
@@ -130,6 +131,13 @@ def _peer_all(texts: Sequence[str]) -> None:
         find_peer_drugs(text)
 
 
+def _lexicon_peer_all(texts: Sequence[str]) -> None:
+    from benchmarks.lexicon_peer import find_lexicon_drugs
+
+    for text in texts:
+        find_lexicon_drugs(text)
+
+
 def _pypdfium2_text(path: Path) -> str:
     """All pages' raw text, as pypdfium2 gives it: the floor any PDF ingestion starts from."""
     import pypdfium2
@@ -148,7 +156,7 @@ def _pypdfium2_text(path: Path) -> str:
 
 
 def text_systems(paths: Sequence[Path], docs: Sequence[SourceDocument]) -> dict[str, tuple[str, Work, Work]]:
-    """casemine's stages on text files beside the blank tokenizer and the peer, on the same texts."""
+    """casemine's stages on text files beside the blank tokenizer and the peers, on the same texts."""
     import spacy
 
     texts = [d.clean_text for d in docs]
@@ -163,8 +171,14 @@ def text_systems(paths: Sequence[Path], docs: Sequence[SourceDocument]) -> dict[
                            lambda: _whole(first), lambda: _whole(paths)),
         "spaCy blank tokenizer": ('spacy.blank("en"), list(nlp.pipe(clean texts))',
                                   lambda: list(nlp.pipe(texts[:1])), lambda: list(nlp.pipe(texts))),
-        "drug-NER (peer)": ("benchmarks.peer.find_peer_drugs on the clean texts (tokenize + find_drugs)",
-                            lambda: _peer_all(texts[:1]), lambda: _peer_all(texts)),
+        SYSTEM_NAMES["drug_ner"]: (
+            "benchmarks.peer.find_peer_drugs on the clean texts (tokenize + find_drugs)",
+            lambda: _peer_all(texts[:1]), lambda: _peer_all(texts)),
+        SYSTEM_NAMES["lexicon_matcher"]: (
+            "benchmarks.lexicon_peer.find_lexicon_drugs on the clean texts (blank tokenizer + two "
+            "PhraseMatchers over casemine's drug vocabulary + filter_spans; the matchers are built once per "
+            "process, by its first call)",
+            lambda: _lexicon_peer_all(texts[:1]), lambda: _lexicon_peer_all(texts)),
     }
 
 

@@ -146,19 +146,28 @@ def test_run_accuracy_on_three_documents_per_corpus(small_run: dict[str, Any], t
     assert set(small_run["corpora"]) == {"maccrobat2020", "phee_v2", "bc5cdr"}
     for corpus in small_run["corpora"].values():
         assert corpus["available"] and corpus["documents"] == 3
-        assert set(corpus["systems"]) == {"casemine", "drug_ner"}
+        assert list(corpus["systems"]) == ["casemine", "drug_ner", "lexicon_matcher"]
         for system in corpus["systems"].values():
             assert system["seconds"] >= 0 and system["rows"]
             for row in system["rows"]:
                 assert row["gold"] >= 0 and row["pred"] >= 0
                 values = _numbers(row["strict"]) + _numbers(row["lenient"])
                 assert values and all(0.0 <= v <= 1.0 for v in values)
-    peer_rows = {r["row"] for r in small_run["corpora"]["bc5cdr"]["systems"]["drug_ner"]["rows"]}
-    assert "Chemical -> DRUG" in peer_rows
+    casemine_rows = [r["row"] for r in small_run["corpora"]["bc5cdr"]["systems"]["casemine"]["rows"]]
+    for peer in ("drug_ner", "lexicon_matcher"):
+        bc5cdr = small_run["corpora"]["bc5cdr"]["systems"][peer]
+        assert [r["row"] for r in bc5cdr["rows"]] == casemine_rows  # BC5CDR has drug rows only
+        assert [r["row"] for r in small_run["corpora"]["phee_v2"]["systems"][peer]["rows"]] == [
+            "Treatment.Drug -> DRUG", "Treatment.Drug -> DRUG ∪ DRUG_CLASS"]
+        assert 0.0 <= bc5cdr["normalisation"]["accuracy"] <= 1.0
+    assert set(small_run["corpora"]["maccrobat2020"]["systems"]["drug_ner"]["pred_counts"]) <= {"DRUG"}
+    assert small_run["systems"]["lexicon_matcher"].startswith("spaCy ")
     assert 0.0 <= small_run["corpora"]["bc5cdr"]["systems"]["casemine"]["normalisation"]["accuracy"] <= 1.0
     json_path, md_path = write_accuracy_report(small_run, tmp_path)
     assert json.loads(json_path.read_text(encoding="utf-8"))["limit"] == 3
-    assert md_path.read_text(encoding="utf-8").startswith("# Accuracy on external gold corpora")
+    md = md_path.read_text(encoding="utf-8")
+    assert md.startswith("# Accuracy on external gold corpora")
+    assert md.count("| row | gold | casemine | drug-NER (peer) | lexicon matcher (peer) |") == 3
 
 
 def _doc(name: str) -> CorpusDocument:
