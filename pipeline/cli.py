@@ -310,7 +310,7 @@ def bench(
     out: Annotated[Path, typer.Option(
         help="Where BENCHMARKS.md and benchmarks.json go.")] = Path("outputs/bench"),
 ) -> None:
-    """Accuracy on public corpora, speed beside spaCy's blank tokenizer and a peer tagger, memory
+    """Accuracy on public corpora, speed beside spaCy's blank tokenizer and two peer taggers, memory
     over 200 and 2,000 documents, and the Dask engine's speed-up: writes OUT/BENCHMARKS.md and
     OUT/benchmarks.json. Run from the repository's root (the benchmarks live beside the package)."""
     import sys
