@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ def shared_corpus() -> Path:
 
 
 @pytest.fixture(scope="session")
-def paper_text(shared_corpus: Path):  # type: ignore[no-untyped-def]
+def paper_text(shared_corpus: Path) -> Callable[[str], str]:
     """Read a source paper by its short name."""
 
     def read(name: str) -> str:
