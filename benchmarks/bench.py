@@ -1,9 +1,9 @@
 """All benchmarks in one report: accuracy, speed, memory and scale.
 
 ``python -m benchmarks.bench [--quick] [--out DIR]`` writes ``benchmarks.json`` and
-``BENCHMARKS.md`` into ``outputs/bench``. Accuracy is read from ``accuracy.json`` in the same
-folder when ``python -m benchmarks.accuracy`` has written it, else run (on 3 documents per
-corpus in quick mode). Quick mode, for CI: the bundled examples only, one repeat, memory at
+``BENCHMARKS.md`` into ``outputs/bench``. Accuracy is run and written beside them
+(``accuracy.json``, ``ACCURACY.md``; on 3 documents per corpus in quick mode); with
+``--reuse-accuracy`` an ``accuracy.json`` already there is read instead. Quick mode, for CI: the bundled examples only, one repeat, memory at
 N=20 and 200. Timings are of this machine at this moment: the report states its load average.
 """
 
@@ -87,10 +87,12 @@ def machine() -> dict[str, Any]:
     }
 
 
-def accuracy(out_dir: Path, shared_benchmarks: Path, limit: int | None) -> dict[str, Any]:
-    """The accuracy results in ``out_dir/accuracy.json``, run and written first if absent."""
+def accuracy(out_dir: Path, shared_benchmarks: Path, limit: int | None,
+             reuse: bool = False) -> dict[str, Any]:
+    """The accuracy results: run now and written to ``out_dir``, or with ``reuse`` read from an
+    ``accuracy.json`` there (which may be of older code: the report says which)."""
     path = out_dir / "accuracy.json"
-    if path.exists():
+    if reuse and path.exists():
         result = json.loads(path.read_text(encoding="utf-8"))
         source = f"reused {path}"
     else:
@@ -152,7 +154,7 @@ def _scale(plan: Plan, work_dir: Path) -> dict[str, Any]:
     return {"available": False, "reason": reason} if result is None else {"available": True, **result}
 
 
-def run_benchmarks(plan: Plan, out_dir: Path, *, quick: bool) -> dict[str, Any]:
+def run_benchmarks(plan: Plan, out_dir: Path, *, quick: bool, reuse_accuracy: bool = False) -> dict[str, Any]:
     """Run every benchmark of ``plan``, write ``benchmarks.json`` and ``BENCHMARKS.md``, return the result."""
     from benchmarks.memory import run_memory
 
@@ -165,7 +167,8 @@ def run_benchmarks(plan: Plan, out_dir: Path, *, quick: bool) -> dict[str, Any]:
         "machine": machine(),
         "plan": json.loads(json.dumps(asdict(plan), default=str)),
     }
-    result["accuracy"] = _section(lambda: accuracy(out_dir, plan.shared_benchmarks, plan.accuracy_limit))
+    result["accuracy"] = _section(lambda: accuracy(out_dir, plan.shared_benchmarks, plan.accuracy_limit,
+                                                   reuse_accuracy))
     with tempfile.TemporaryDirectory(prefix="casemine-bench-") as tmp:
         result["speed"] = _section(lambda: _speed(plan, Path(tmp)))
         result["memory"] = _section(lambda: run_memory(plan.memory_sources, plan.memory_sizes))
@@ -177,9 +180,9 @@ def run_benchmarks(plan: Plan, out_dir: Path, *, quick: bool) -> dict[str, Any]:
     return result
 
 
-def main(quick: bool = False, out_dir: Path = DEFAULT_OUT) -> dict[str, Any]:
+def main(quick: bool = False, out_dir: Path = DEFAULT_OUT, reuse_accuracy: bool = False) -> dict[str, Any]:
     """Run the full (or quick) benchmarks; write ``benchmarks.json`` and ``BENCHMARKS.md`` to ``out_dir``."""
-    return run_benchmarks(make_plan(quick), out_dir, quick=quick)
+    return run_benchmarks(make_plan(quick), out_dir, quick=quick, reuse_accuracy=reuse_accuracy)
 
 
 def cli(argv: Sequence[str] | None = None) -> int:
@@ -190,8 +193,10 @@ def cli(argv: Sequence[str] | None = None) -> int:
                         help="examples only, one repeat, memory at N=20 and 200 (for CI)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help="folder for benchmarks.json and BENCHMARKS.md (default: outputs/bench)")
+    parser.add_argument("--reuse-accuracy", action="store_true",
+                        help="read OUT/accuracy.json if it is there instead of running accuracy again")
     args = parser.parse_args(argv)
-    result = main(args.quick, args.out)
+    result = main(args.quick, args.out, args.reuse_accuracy)
     print(f"wrote {args.out / 'benchmarks.json'} and {args.out / 'BENCHMARKS.md'} "
           f"in {result['seconds']:.1f} s")
     return 0

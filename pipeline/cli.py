@@ -309,6 +309,9 @@ def bench(
         "--quick", help="Examples only, one repeat, small memory runs.")] = False,
     out: Annotated[Path, typer.Option(
         help="Where BENCHMARKS.md and benchmarks.json go.")] = Path("outputs/bench"),
+    reuse_accuracy: Annotated[bool, typer.Option(
+        "--reuse-accuracy", help="Read OUT/accuracy.json if it is there instead of running accuracy again.")
+    ] = False,
 ) -> None:
     """Accuracy on public corpora, speed beside spaCy's blank tokenizer and two peer taggers, memory
     over 200 and 2,000 documents, and the Dask engine's speed-up: writes OUT/BENCHMARKS.md and
@@ -323,7 +326,7 @@ def bench(
     sys.path.insert(0, str(root))
     from benchmarks.bench import main as run_benchmarks
 
-    result = run_benchmarks(quick, out)
+    result = run_benchmarks(quick, out, reuse_accuracy)
     console.print(f"wrote {out / 'BENCHMARKS.md'} and {out / 'benchmarks.json'} in {result['seconds']:.0f} s")
 
 

@@ -26,13 +26,22 @@ def test_quick_plan_is_small_and_full_plan_is_not() -> None:
     assert [p.name for p in quick.pdfs] == ["ex06_ruxolitinib_series_as_pdf.pdf"]
 
 
-def test_accuracy_is_reused_when_its_json_is_there(tmp_path: Path) -> None:
+def test_accuracy_is_reused_when_asked_and_its_json_is_there(tmp_path: Path) -> None:
     saved = {"generated": "2026-01-01T00:00:00+00:00", "limit": None, "seconds": 1.0,
              "corpora": {"bc5cdr": {"title": "BC5CDR", "path": "bc5cdr", "available": False}}}
     (tmp_path / "accuracy.json").write_text(json.dumps(saved), encoding="utf-8")
-    result = accuracy(tmp_path, tmp_path / "absent", limit=3)
+    result = accuracy(tmp_path, tmp_path / "absent", limit=3, reuse=True)
     assert result["source"].startswith("reused")
     assert result["corpora"] == {"bc5cdr": {"title": "BC5CDR", "available": False}}
+
+
+def test_accuracy_is_run_again_unless_reuse_is_asked(tmp_path: Path) -> None:
+    saved = {"generated": "2026-01-01T00:00:00+00:00", "limit": None, "seconds": 1.0, "corpora": {}}
+    (tmp_path / "accuracy.json").write_text(json.dumps(saved), encoding="utf-8")
+    result = accuracy(tmp_path, tmp_path / "absent", limit=3)
+    assert result["source"].startswith("run now") and result["generated"] != saved["generated"]
+    assert set(result["corpora"]) == {"maccrobat2020", "phee_v2", "bc5cdr"}
+    assert not any(c["available"] for c in result["corpora"].values())
 
 
 def test_dask_speedup_says_why_when_the_command_line_has_no_engine(monkeypatch: pytest.MonkeyPatch) -> None:
