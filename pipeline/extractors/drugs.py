@@ -29,10 +29,11 @@ OPEN_MIN_CHARS = 5
 OPEN_MAX_TOKENS = 4
 # An open-dictionary name that is measured, stained, tested or named as an enzyme's substrate is
 # not a medication: "valproate levels", "growth hormone (GH) deficiency", "citrate synthase",
-# "serum folate", "the ceftaroline Etest strip".
+# "serum folate", "the ceftaroline Etest strip"; "acyclovir increases ..." is no enzyme.
 MEASURED_AFTER = re.compile(
-    r"(?:\s*\([^()]{1,15}\))?[ \t-]*(?:deficien\w*|levels?|concentrations?|stain\w*|\w+ases?"
-    r"|E-?test|MICs?)\b", re.IGNORECASE)
+    r"(?:\s*\([^()]{1,15}\))?[ \t-]*(?:deficien\w*|levels?|concentrations?|stain\w*|E-?test|MICs?"
+    r"|(?!(?:in|de)creases?\b|releases?\b|diseases?\b|phases?\b|cases?\b|bases?\b|ceases?\b)\w+ases?)\b",
+    re.IGNORECASE)
 MEASURED_BEFORE = re.compile(r"\b(?:serum|plasma|urinary|urine)\s+\Z", re.IGNORECASE)
 # "adrenocorticotropic hormone (ACTH), 37.4 pg/ml", "cortisol was 2 µg/dL": a value per volume
 # follows, so the substance is measured; doses are not written per litre of the patient

@@ -155,6 +155,12 @@ def test_blockades_supports_and_penicillin(finder):
     ]
 
 
+def test_a_drug_before_increase_or_disease_is_not_an_enzyme_substrate(finder):
+    text = "Does acyclovir increase the risk? Fatal fibrosis associated with BCNU and VP-16."
+    assert [(s, n) for s, _, n, _, _ in found(finder, text)] == [
+        ("acyclovir", "acyclovir"), ("BCNU", "carmustine"), ("VP-16", "etoposide")]
+
+
 def test_lupus_anticoagulant_is_a_test_not_a_class(finder):
     assert found(finder, "positive lupus anticoagulant") == []
 
