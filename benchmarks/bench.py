@@ -1,10 +1,11 @@
 """All benchmarks in one report: accuracy, speed, memory and scale.
 
-``python -m benchmarks.bench [--quick] [--out DIR]`` writes ``benchmarks.json`` and
-``BENCHMARKS.md`` into ``outputs/bench``. Accuracy is run and written beside them
+``python -m benchmarks.bench [--quick] [--out DIR] [--reuse-accuracy]`` writes ``benchmarks.json``
+and ``BENCHMARKS.md`` into ``outputs/bench``. Accuracy is run and written beside them
 (``accuracy.json``, ``ACCURACY.md``; on 3 documents per corpus in quick mode); with
-``--reuse-accuracy`` an ``accuracy.json`` already there is read instead. Quick mode, for CI: the bundled examples only, one repeat, memory at
-N=20 and 200. Timings are of this machine at this moment: the report states its load average.
+``--reuse-accuracy`` an ``accuracy.json`` already there is read instead. Quick mode, for CI: the
+bundled examples only, one repeat, memory at N=20 and 200. Timings are of this machine at this
+moment: the report states its load average.
 """
 
 from __future__ import annotations

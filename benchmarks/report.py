@@ -151,12 +151,16 @@ def render_markdown(result: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _write_report(result: Mapping[str, Any], json_path: Path, md_path: Path,
+                  markdown: str) -> tuple[Path, Path]:
+    write_text_atomic(json_path, json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    write_text_atomic(md_path, markdown)
+    return json_path, md_path
+
+
 def write_accuracy_report(result: Mapping[str, Any], out_dir: Path) -> tuple[Path, Path]:
     """Write ``accuracy.json`` and ``ACCURACY.md`` into ``out_dir`` atomically; return both paths."""
-    json_path, md_path = out_dir / "accuracy.json", out_dir / "ACCURACY.md"
-    write_text_atomic(json_path, json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    write_text_atomic(md_path, render_markdown(result))
-    return json_path, md_path
+    return _write_report(result, out_dir / "accuracy.json", out_dir / "ACCURACY.md", render_markdown(result))
 
 
 # --- BENCHMARKS.md: accuracy in brief, speed, memory, scale -------------------------------------
@@ -299,7 +303,5 @@ def render_benchmarks_markdown(result: Mapping[str, Any]) -> str:
 
 def write_benchmarks_report(result: Mapping[str, Any], out_dir: Path) -> tuple[Path, Path]:
     """Write ``benchmarks.json`` and ``BENCHMARKS.md`` into ``out_dir`` atomically; return both paths."""
-    json_path, md_path = out_dir / "benchmarks.json", out_dir / "BENCHMARKS.md"
-    write_text_atomic(json_path, json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    write_text_atomic(md_path, render_benchmarks_markdown(result))
-    return json_path, md_path
+    return _write_report(result, out_dir / "benchmarks.json", out_dir / "BENCHMARKS.md",
+                         render_benchmarks_markdown(result))
