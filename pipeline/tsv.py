@@ -54,3 +54,15 @@ def check_unique_surfaces(rows: list[tuple[int, dict[str, str]]], origin: str) -
         if key in seen:
             raise LexiconError(f"{origin}:{n}: {surface!r} repeats line {seen[key]}")
         seen[key] = n
+
+
+def check_unique_attrs(origin: str, rows: list[tuple[int, dict[str, str]]], key: str,
+                       attrs: tuple[str, ...]) -> None:
+    """Every row of one ``key`` value must carry the same ``attrs``; else name the line."""
+    seen: dict[str, tuple[int, tuple[str, ...]]] = {}
+    for n, rec in rows:
+        values = tuple(rec[a] for a in attrs)
+        first = seen.setdefault(rec[key], (n, values))
+        if first[1] != values:
+            raise LexiconError(f"{origin}:{n}: {rec[key]} has {attrs}={values}, "
+                               f"but line {first[0]} says {first[1]}")

@@ -10,12 +10,12 @@ patients. A text with fewer than two numbered patients is one case unless it spe
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 
 from pipeline.attribution.clauses import clause_around
 from pipeline.attribution.rules import AttributionRules, attribution_rules
-from pipeline.extractors.found import Found
+from pipeline.extractors.found import ByStart, Found
 from pipeline.segment.model import Segmentation, Sentence, Table
 
 PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er|[Hh]im)\b")
@@ -65,28 +65,17 @@ def speaks_of_cohort(text: str, seg: Segmentation) -> bool:
     return False
 
 
-class Numbered:
-    """The mentions of numbered patients ("Patient 8", "case 3"), found by where they start."""
-
-    def __init__(self, mentions: list[Found]) -> None:
-        self.mentions = sorted(mentions, key=lambda f: f.start)
-        self.starts = [f.start for f in self.mentions]
-
-    def between(self, start: int, end: int) -> list[Found]:
-        """Those that start in ``[start, end)``, in text order."""
-        return self.mentions[bisect_left(self.starts, start):bisect_left(self.starts, end)]
-
-
 def attribute_patients(found: list[Found], text: str, seg: Segmentation) -> list[Found]:
     """A copy of ``found`` with ``patient`` set on every mention."""
     rules = attribution_rules()
     shape = document_shape(found, seg, text)
     sentences = [(s.start, s.end) for s in seg.sentences]
     starts = [s for s, _ in sentences]
-    # "as Patient 3, he achieved ...", "Except for Patient 4, no other patients ...": a patient
-    # named for comparison is not the one the sentence speaks of
-    numbered = Numbered([f for f in found if f.label == "PATIENT" and f.attrs.get("id")
-                         and not rules.comparison.search(text[max(0, f.start - COMPARISON_REACH):f.start])])
+    # the numbered patients ("Patient 8", "case 3"); one named for comparison ("as Patient 3, he
+    # achieved ...", "Except for Patient 4, no other patients ...") is not the one the sentence
+    # speaks of
+    numbered = ByStart([f for f in found if f.label == "PATIENT" and f.attrs.get("id")
+                        and not rules.comparison.search(text[max(0, f.start - COMPARISON_REACH):f.start])])
     out = []
     for f in found:
         patient = _patient_of(f, text, seg, shape, sentences, starts, numbered, rules)
@@ -104,7 +93,7 @@ def _patient_of(
     shape: DocumentShape,
     sentences: list[tuple[int, int]],
     starts: list[int],
-    numbered: Numbered,
+    numbered: ByStart,
     rules: AttributionRules,
 ) -> str:
     if f.label == "PATIENT" and f.attrs.get("id"):
@@ -179,7 +168,7 @@ def _speaks_of_group(sentence: str, rules: AttributionRules) -> bool:
 
 
 def _story_patient(
-    i: int, text: str, sentences: list[Sentence], numbered: Numbered, rules: AttributionRules
+    i: int, text: str, sentences: list[Sentence], numbered: ByStart, rules: AttributionRules
 ) -> str | None:
     """The patient whose story sentence ``i`` goes on: the one patient named in an earlier sentence
     of the same paragraph, with no sentence between that names others or speaks of a group.

@@ -4,14 +4,14 @@ value to the timepoint that says when it was measured)."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
 import yaml
 
-from pipeline.extractors.found import Found
+from pipeline.extractors.found import ByStart, Found
 from pipeline.segment.list_columns import list_column_at
 from pipeline.segment.model import Segmentation, TableRow
 
@@ -25,6 +25,7 @@ BETWEEN_DRUG_AND_DOSE = re.compile(
     re.I,
 )
 FOLLOW_UP = re.compile(r"^Follow-up\b", re.I)
+"""A timepoint that states a follow-up ("Follow-up: 24 months", "Follow-up at 12 months")."""
 
 
 def link_relations(found: list[Found], text: str, seg: Segmentation) -> list[tuple[str, Found, Found]]:
@@ -165,8 +166,6 @@ def with_measurement_times(
     found: list[Found], links: list[tuple[str, Found, Found]]
 ) -> tuple[list[Found], list[tuple[str, Found, Found]]]:
     """Set ``at`` on scores and labs from their MEASURED_AT timepoint; relations follow."""
-    from dataclasses import replace
-
     new: dict[int, Found] = {}
     for rtype, source, target in links:
         if rtype == "MEASURED_AT" and "at" not in source.attrs:
@@ -181,8 +180,6 @@ def with_table_lab_times(
 ) -> tuple[list[Found], list[tuple[str, Found, Found]]]:
     """A lab finding in a table row that states no time of its own takes the time the header
     states for the table's column of laboratory findings ("... findings at last follow-up")."""
-    from dataclasses import replace
-
     from pipeline.extractors.scores import laboratory_column_time
 
     new: dict[int, Found] = {}
@@ -206,18 +203,15 @@ def with_paragraph_lab_times(
     ...") takes the time of the nearest earlier sentence of its paragraph that states one: an
     admission ("was admitted ... in June 2020") is ``admission``, else the last timepoint there
     that places a measurement (a date). A time that cannot be placed stops the search."""
-    from dataclasses import replace
-
     from pipeline.attribution.rules import attribution_rules
 
     admission = attribution_rules().admission_event
     sentences = seg.sentences
     starts = [s.start for s in sentences]
-    times = sorted((f for f in found if f.label == "TIMEPOINT"), key=lambda f: f.start)
-    time_starts = [t.start for t in times]
+    times = ByStart(f for f in found if f.label == "TIMEPOINT")
 
     def in_sentence(k: int) -> list[Found]:
-        return times[bisect_left(time_starts, sentences[k].start):bisect_left(time_starts, sentences[k].end)]
+        return times.between(sentences[k].start, sentences[k].end)
 
     stated: dict[int, str | None] = {}
 
@@ -231,8 +225,8 @@ def with_paragraph_lab_times(
                 if admission.search(text[prev.start:prev.end]):
                     stated[i] = "admission"
                     break
-                if in_sentence(k):
-                    stated[i] = measurement_time(in_sentence(k)[-1])
+                if there := in_sentence(k):
+                    stated[i] = measurement_time(there[-1])
                     break
         return stated[i]
 
@@ -293,8 +287,6 @@ def withdraw_implausible_frequencies(
     found: list[Found], links: list[tuple[str, Found, Found]]
 ) -> tuple[list[Found], list[tuple[str, Found, Found]]]:
     """Doses whose frequency cannot apply to their drug lose it and say so."""
-    from dataclasses import replace
-
     new: dict[int, Found] = {}
     for rtype, dose, drug in links:
         if rtype != "DOSE_OF":

@@ -7,6 +7,8 @@ Offsets are half-open ``[start, end)`` into the clean text.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -19,6 +21,18 @@ class Found:
     end: int
     attrs: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     rule: str = field(default="", compare=False)
+
+
+class ByStart:
+    """Mentions looked up by where they start."""
+
+    def __init__(self, mentions: Iterable[Found]) -> None:
+        self.mentions = sorted(mentions, key=lambda f: f.start)
+        self.starts = [f.start for f in self.mentions]
+
+    def between(self, start: int, end: int) -> list[Found]:
+        """Those that start in ``[start, end)``, in text order."""
+        return self.mentions[bisect_left(self.starts, start):bisect_left(self.starts, end)]
 
 
 def format_number(value: float, places: int | None = None) -> str:

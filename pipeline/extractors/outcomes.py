@@ -15,13 +15,15 @@ from pipeline.extractors.lexicon import load_lexicon
 from pipeline.extractors.phrases import LexiconMatcher, text_of
 
 WORD = re.compile(r"\w+(?:[-']\w+)*")
+# what stands between two events of one coordinated list ("embolism, anemia, or cytopenias")
+LIST_SEPARATOR = re.compile(r"\s*(?:,\s*(?:(?:and|or|nor)\s+)?|(?:and|or|nor)\s+)", re.IGNORECASE)
 # "without any recurrence", "no recurrence of fever": a relapse or flare that did not happen is
 # not an outcome judgement (GUIDELINES §3 RESPONSE)
-LIST_SEPARATOR = re.compile(r"\s*(?:,\s*(?:(?:and|or|nor)\s+)?|(?:and|or|nor)\s+)", re.IGNORECASE)
 NEGATABLE_RESPONSES = frozenset({"relapse", "flare"})
 # "complete resolution of fever": the resolution of a named symptom, not of the disease
 # ("a complete resolution of 4 months" is one of the disease)
 OF_AFTER = re.compile(r"\s+of\s+(?![\d(])", re.IGNORECASE)
+# the negation before a relapse or flare
 NEGATION_BEFORE = re.compile(r"\b(?:no|without(?:\s+any)?|free\s+of|absence\s+of)\s+\Z", re.IGNORECASE)
 
 

@@ -241,6 +241,21 @@ def row_number_slots(text: str, row: TableRow) -> tuple[int, list[LineWord]]:
     return len(tokens), slots
 
 
+def header_lines(text: str, table: Table) -> list[str]:
+    """The non-blank lines between a table's caption and its first row: its header."""
+    region = text[table.start:table.rows[0].start] if table.rows else ""
+    lines = [ln for ln in region.split("\n") if ln.strip()]
+    if lines and re.match(r"\s*(?:TABLE|Table)\s*\d", lines[0]):
+        lines = lines[1:]
+    return lines
+
+
+def word_at(words: Sequence[tuple[int, int, str]], offset: int) -> int | None:
+    """The index of the first of a line's ``words`` (:func:`line_words`) that starts at or after
+    ``offset``, if any."""
+    return next((n for n, (a, _b, _w) in enumerate(words) if a >= offset), None)
+
+
 def _header_cues(text: str, table: Table) -> list[_Cue]:
     """Known columns on the header's first line, with their relative position and placement.
 
@@ -248,10 +263,7 @@ def _header_cues(text: str, table: Table) -> list[_Cue]:
     (for the first, after the line's first word, the key column), False when other words come
     between, None for a first known column that is the line's first word.
     """
-    region = text[table.start:table.rows[0].start] if table.rows else ""
-    lines = [ln for ln in region.split("\n") if ln.strip()]
-    if lines and re.match(r"\s*(?:TABLE|Table)\s*\d", lines[0]):
-        lines = lines[1:]
+    lines = header_lines(text, table)
     name_re = re.compile(rf"{instrument_pattern()}|{lab_rules().fragments['A']}")
     for line in lines:
         found = [(m, c) for m in name_re.finditer(line) if (c := column_name(m.group()))]
@@ -260,7 +272,7 @@ def _header_cues(text: str, table: Table) -> list[_Cue]:
         words = line_words(line)
         cues = []
         for i, (m, name) in enumerate(found):
-            index = next((n for n, (a, _b, _w) in enumerate(words) if a >= m.start()), None)
+            index = word_at(words, m.start())
             if index is None:  # the name starts inside the line's last word: not a column header
                 continue
             prev_end = found[i - 1][0].end() if i else words[0][1]
@@ -291,16 +303,13 @@ def laboratory_column_time(text: str, table: Table) -> str | None:
     if cells is not None:
         labs = [c for c in cells if LABORATORY_COLUMN.search(c)]
         return header_time(labs[0]) if len(labs) == 1 else None
-    region = text[table.start:table.rows[0].start] if table.rows else ""
-    lines = [ln for ln in region.split("\n") if ln.strip()]
-    if lines and re.match(r"\s*(?:TABLE|Table)\s*\d", lines[0]):
-        lines = lines[1:]
+    lines = header_lines(text, table)
     hits = [(n, m) for n, line in enumerate(lines) for m in LABORATORY_COLUMN.finditer(line)]
     if len(hits) != 1:
         return None
     n, m = hits[0]
     words = line_words(lines[n])
-    index = next((k for k, (a, _b, _w) in enumerate(words) if a >= m.start()), None)
+    index = word_at(words, m.start())
     return None if index is None else stacked_header_time(index / len(words), lines[n + 1:], [])
 
 
@@ -320,7 +329,7 @@ def stacked_header_time(position: float, lines: Sequence[str], others: Sequence[
         words = line_words(line)
         for cue in attribution_rules().header_times:
             for m in cue.regex.finditer(line):
-                index = next((n for n, (a, _b, _w) in enumerate(words) if a >= m.start()), None)
+                index = word_at(words, m.start())
                 if index is not None:
                     found.append((index / len(words), cue.at))
     near = sorted((abs(p - position), at, p) for p, at in found)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from pipeline.tsv import LexiconError, check_unique_surfaces, read_tsv
+from pipeline.tsv import LexiconError, check_unique_attrs, check_unique_surfaces, read_tsv
 
 ANALYTES_RESOURCE = "analytes.tsv"
 ANALYTE_COLUMNS = ("surface", "analyte", "unit", "molar_mass", "match")
@@ -46,18 +46,6 @@ class Measurement:
 
     value: float
     unit: str
-
-
-def check_unique_attrs(origin: str, rows: list[tuple[int, dict[str, str]]], key: str,
-                       attrs: tuple[str, ...]) -> None:
-    """Every row of one ``key`` value must carry the same ``attrs``; else name the line."""
-    seen: dict[str, tuple[int, tuple[str, ...]]] = {}
-    for n, rec in rows:
-        values = tuple(rec[a] for a in attrs)
-        first = seen.setdefault(rec[key], (n, values))
-        if first[1] != values:
-            raise LexiconError(f"{origin}:{n}: {rec[key]} has {attrs}={values}, "
-                               f"but line {first[0]} says {first[1]}")
 
 
 @cache

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.normalize.labs import check_unique_attrs, parse_number, surface_regex
-from pipeline.tsv import LexiconError, check_unique_surfaces, read_tsv
+from pipeline.normalize.labs import parse_number, surface_regex
+from pipeline.tsv import LexiconError, check_unique_attrs, check_unique_surfaces, read_tsv
 
 INSTRUMENTS_RESOURCE = "instruments.tsv"
 INSTRUMENT_COLUMNS = ("surface", "instrument", "min", "max", "integer", "match")

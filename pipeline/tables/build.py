@@ -17,6 +17,7 @@ import pandas as pd
 
 from pipeline import __version__
 from pipeline.attribution.phases import INDEX_CLASS
+from pipeline.attribution.relations import FOLLOW_UP
 from pipeline.ingest.document import SourceDocument
 from pipeline.standoff import Annotated, Mention
 from pipeline.tables.schemas import COHORT, PHASES, TABLE_SCHEMAS, columns
@@ -148,9 +149,6 @@ def _dose_links(annotated: Annotated) -> dict[tuple[int, int, str], list[Mention
         if r.type == "DOSE_OF":
             out.setdefault((r.target.start, r.target.end, r.target.label), []).append(r.source)
     return out
-
-
-FOLLOW_UP = re.compile(r"^Follow-up\b", re.IGNORECASE)
 
 
 def followup_months(mentions: Sequence[Mention]) -> dict[str, float]:
