@@ -36,6 +36,8 @@ def resolve_overlaps(found: list[Found]) -> list[Found]:
 
 
 Links = list[tuple[str, Found, Found]]
+BARE_VOLUME_KEEP = frozenset({"freq", "route", "per_kg", "per_m2", "per_time", "count"})
+"""Attributes of a DOSE that make a volume a posology even with no drug attached."""
 
 
 def find_mentions(
@@ -67,15 +69,21 @@ def find_mentions(
 
 
 def mark_unattached_doses(found: list[Found], links: Links) -> list[Found]:
-    """A dose that could not be attached to a drug says so (``drug=unattached``), never guessed."""
+    """A dose that could not be attached to a drug says so (``drug=unattached``), never guessed.
+
+    A bare volume (``600 mL``: no frequency, route or rate) attached to no drug is not a
+    posology at all (a blood loss, a sample, a lavage) and is dropped."""
     from dataclasses import replace
 
     attached = {id(a) for t, a, _ in links if t == "DOSE_OF"}
-    return [
-        replace(f, attrs={**f.attrs, "drug": "unattached"})
-        if f.label == "DOSE" and id(f) not in attached else f
-        for f in found
-    ]
+    out = []
+    for f in found:
+        if f.label == "DOSE" and id(f) not in attached:
+            if f.attrs.get("unit") == "mL" and not BARE_VOLUME_KEEP.intersection(f.attrs):
+                continue
+            f = replace(f, attrs={**f.attrs, "drug": "unattached"})
+        out.append(f)
+    return out
 
 
 def extract_document(doc: SourceDocument, seg: Segmentation | None = None) -> Annotated:

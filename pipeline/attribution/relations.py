@@ -16,6 +16,8 @@ from pipeline.segment.list_columns import list_column_at
 from pipeline.segment.model import Segmentation, TableRow
 
 DOSE_REACH = 60
+# "500 mL of normal saline", "40 mEq of potassium chloride": the drug named right after the dose
+DRUG_AFTER_DOSE = re.compile(r"\s+of\s+(?:(?!(?:and|or|with|the|a|an)\b)[\w%.,-]+\s+){0,2}\Z", re.I)
 DOSE_OF_DRUG = re.compile(r"\b(?:doses?|dosing|dosage)\s+(?:of|for)\s+$", re.I)
 # what may stand between a drug and its dose: "prednisone (", "ibuprofen suspension (",
 # "Tofacitinib dosage: ", "tofacitinib ", "Prednisone "
@@ -42,7 +44,8 @@ def link_relations(found: list[Found], text: str, seg: Segmentation) -> list[tup
             if row is not None:
                 drug = _drug_of_column(f, drugs, text, row)
             else:
-                drug = _drug_of(f, drugs, text) or _drug_of_sentence(f, drugs, text, sentences, starts)
+                drug = (_drug_of(f, drugs, text) or _drug_after(f, drugs, text)
+                        or _drug_of_sentence(f, drugs, text, sentences, starts))
             if drug is not None:
                 out.append(("DOSE_OF", f, drug))
         elif f.label in ("SCORE", "LAB"):
@@ -58,6 +61,15 @@ def _drug_of(dose: Found, drugs: list[Found], text: str) -> Found | None:
         drug = before[-1]
         if BETWEEN_DRUG_AND_DOSE.match(text[drug.end:dose.start]):
             return drug
+    return None
+
+
+def _drug_after(dose: Found, drugs: list[Found], text: str) -> Found | None:
+    """The drug an amount is "of", named right after it ("500 mL of normal saline")."""
+    i = bisect_right([d.start for d in drugs], dose.end)
+    if i < len(drugs) and drugs[i].start - dose.end <= DOSE_REACH and DRUG_AFTER_DOSE.match(
+            text, dose.end, drugs[i].start):
+        return drugs[i]
     return None
 
 

@@ -36,7 +36,7 @@ REQUIRED = (
     "tail_unit_frequency", "tail_frequency", "range_start", "change_before", "reduction_before",
     "between_before", "measurement_before", "weight_before", "volume_before", "volume_after",
     "spread_before", "stat_before", "coordination", "sentence_end", "frequency", "route",
-    "per_time", "dosage_form", "lab_unit_end", "substance_after",
+    "per_time", "dosage_form", "lab_unit_end", "substance_after", "reference_after",
 )
 LOOKBACK = 300  # characters searched back for a sentence's start
 
@@ -254,11 +254,12 @@ def _is_bare(dose: Dose) -> bool:
 
 
 def _is_measured(text: str, start: int, end: int, dose: Dose) -> bool:
-    """A bare amount that is a measurement: a body weight, a body fluid's volume, or a lab result
-    in U, mmol, mEq or ng (``IgG 165 U``) that no substance given follows."""
+    """A bare amount that is a measurement: a body weight, a body fluid's volume, an amount with
+    its normal range after it, or a lab result in U, mmol, mEq or ng (``IgG 165 U``) that no
+    substance given follows."""
     if not _is_bare(dose):
         return False
-    if _before(text, start, "weight_before", 40):
+    if _before(text, start, "weight_before", 40) or _rx("reference_after").match(text[end:end + 40]):
         return True
     if _rx("lab_unit_end").search(text[start:end]):
         return _rx("substance_after").match(text[end:end + 40]) is None

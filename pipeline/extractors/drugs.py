@@ -6,13 +6,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 
+import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.extractors.found import Found
 from pipeline.extractors.lexicon import LexiconEntry, load_lexicon, load_word_list
+from pipeline.extractors.misspellings import MisspellingIndex
 from pipeline.extractors.phrases import LexiconMatcher, text_of, token_offsets
 from pipeline.segment.model import Table
 
@@ -21,20 +25,43 @@ CLASSES = "drug_classes.tsv"
 STOPLIST = "drug_stoplist.txt"
 ORGANISM_GENERA = "organism_genera.txt"
 CLASS_MODIFIERS = "drug_class_modifiers.tsv"
+RULES = "drugs.yaml"
+GIVEN_SUBSTANCES = "given_substances.tsv"
+RULE_KINDS = ("class", "given_before", "given_after")
 DMARD_NORMS = frozenset({"dmard", "csdmard", "bdmard", "tsdmard"})
 MODIFIER_REACH = 80
+GIVEN_REACH = 60
+MISSPELLED_MIN_CHARS = 7
 # "GC (15 mg qd)": a glucocorticoid written as its class but dosed like a drug
 DOSED_CLASS = re.compile(r"\s*\(\s*\d")
 OPEN_MIN_CHARS = 5
 OPEN_MAX_TOKENS = 4
-# An open-dictionary name that is measured, stained, tested or named as an enzyme's substrate is
-# not a medication: "valproate levels", "growth hormone (GH) deficiency", "citrate synthase",
-# "serum folate", "the ceftaroline Etest strip"; "acyclovir increases ..." is no enzyme.
+# An open-dictionary name that is measured, stained, tested, imaged with or named as an enzyme's
+# substrate or a receptor is not a medication: "valproate levels", "growth hormone (GH)
+# deficiency", "citrate synthase", "serum folate", "the ceftaroline Etest strip", "epinephrine
+# values", "the tacrolimus trough", "the levodopa test", "rifampicin-susceptible M. tuberculosis",
+# "human epidermal growth factor receptor 2", "a factor VIII inhibitor" (an antibody);
+# "acyclovir increases ..." is no enzyme.
 MEASURED_AFTER = re.compile(
-    r"(?:\s*\([^()]{1,15}\))?[ \t-]*(?:deficien\w*|levels?|concentrations?|stain\w*|E-?test|MICs?"
+    r"(?:\s*\([^()]{1,15}\))?[ \t-]*(?:deficien\w*|levels?|concentrations?|values?|trough|titers?|titres?"
+    r"|stain\w*|E-?test|MICs?|(?:\w+[ \t])?(?:test|tests|testing|assay)|receptors?"
+    r"|inhibitors?|antagonists?|agonists?|blockers?"
+    r"|susceptib\w*|sensitive|resistan\w*|monitor\w*|intolerance|saturation|overload|stores|status"
+    r"|profile|metabolism|homeostasis|clamp"
     r"|(?!(?:in|de)creases?\b|releases?\b|diseases?\b|phases?\b|cases?\b|bases?\b|ceases?\b)\w+ases?)\b",
     re.IGNORECASE)
+# a tracer or dye of an imaging study: "technetium-99m octreotide (99mTc-OCT) scintigraphy",
+# "indocyanine green angiography", "bone scintigraphy using technetium-99m methylenediphosphate"
+IMAGING = r"(?:scan|scans|scintigraphy|scintigram|angiography|imaging|PET|SPECT|uptake)"
+IMAGING_AFTER = re.compile(
+    rf"(?:[ \t-]+(?!(?:and|or|with|then|a|an|the|was|were)\b)[\w-]+){{0,2}}?"
+    rf"(?:\s*\([^()]{{1,15}}\))?[ \t-]*{IMAGING}\b", re.IGNORECASE)
+IMAGING_BEFORE = re.compile(rf"\b(?:{IMAGING}|tomography)\s+(?:using|with|of)\s+\Z", re.IGNORECASE)
 MEASURED_BEFORE = re.compile(r"\b(?:serum|plasma|urinary|urine)\s+\Z", re.IGNORECASE)
+# "serum levels of ACTH and cortisol": every name of the coordinated list is measured
+LEVELS_OF_BEFORE = re.compile(
+    r"\b(?:levels?|concentrations?)\s+of\s+(?:[\w-]+(?:\s+[\w-]+)?\s*(?:,|\band\b|\bor\b)\s*){0,4}\Z",
+    re.IGNORECASE)
 # "adrenocorticotropic hormone (ACTH), 37.4 pg/ml", "cortisol was 2 µg/dL": a value per volume
 # follows, so the substance is measured; doses are not written per litre of the patient
 VALUE_PER_VOLUME_AFTER = re.compile(
@@ -50,6 +77,13 @@ LIST_BREAK = re.compile(
     re.IGNORECASE)
 # "lupus anticoagulant" is an antiphospholipid test, not a class of drugs given
 TEST_BEFORE_CLASS = re.compile(r"\blupus\s+\Z", re.IGNORECASE)
+# "factor VIII inhibitor" is an antibody against a clotting factor, found by a blood test
+FACTOR_BEFORE = re.compile(r"\bfactor\s+\Z", re.IGNORECASE)
+# "(L-AMB)", "(TAZ/PIPC)": a short form with a hyphen or slash in brackets
+BRACKETED_SHORT_FORM = re.compile(r"\(\s*(?P<short>[A-Za-z][A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)+)\s*\)")
+# how the drugs of a combination are joined: "tazobactam/piperacillin", "A, B and C"
+COMBINATION_MAX = 4
+COMBINATION_JOIN = re.compile(r"\s*(?:/|-|\+|,|,?\s*and|,?\s*plus)\s*")
 SENTENCE_START = re.compile(r"[.!?]\s+(?=[A-Z])|\n")
 LOOKBACK = 300
 
@@ -58,6 +92,65 @@ MEDICINE_IDS = ("drugbank_id", "medline_plus_id", "nhs_url")
 """An entry of the open dictionary is a medicine when DrugBank, MedlinePlus's drug pages or the
 NHS medicines pages know it; entries known to MeSH only are concepts such as interleukins,
 autoantibodies, enzymes and drug classes ("Penicillins")."""
+
+
+@dataclass(frozen=True)
+class DrugRule:
+    """A named regex of drugs.yaml: a class phrase built from a drug target (``class``), or the
+    words before or after a substance that say it is given (``given_before``, ``given_after``)."""
+
+    name: str
+    kind: str
+    regex: re.Pattern[str]
+    match_examples: tuple[tuple[str, str], ...] = ()
+    no_match_examples: tuple[str, ...] = ()
+
+    def norm(self, m: re.Match[str]) -> str:
+        """``EGFR inhibitors`` -> ``egfr_inhibitor``: the target and the action, lower-cased."""
+        words = re.split(r"[^\w/α-ωΑ-Ω]+", f"{m['target']} {m['action']}".lower())
+        return "_".join(w for w in words if w)
+
+    def find(self, example: str) -> list[str]:
+        """What the rule finds in one of its examples (a given_* example is ``before|after``)."""
+        if self.kind == "class":
+            return [m.group() for m in self.regex.finditer(example)]
+        before, after = example.split("|", 1)
+        m = self.regex.search(before) if self.kind == "given_before" else self.regex.match(after)
+        return [m.group()] if m else []
+
+
+@cache
+def drug_rules() -> tuple[DrugRule, ...]:
+    """The packaged drug rules with their fragments expanded (errors name the file and rule)."""
+    origin = f"pipeline/data/patterns/{RULES}"
+    data = yaml.safe_load(
+        resources.files("pipeline.data.patterns").joinpath(RULES).read_text(encoding="utf-8"))
+    fragments: dict[str, str] = data.get("fragments", {})
+
+    def expand(template: str) -> str:
+        for _ in range(5):
+            template = re.sub(r"\{\{(\w+)\}\}", lambda m: fragments[m[1]], template)
+        return template
+
+    rules = []
+    for n, raw in enumerate(data.get("patterns", []), start=1):
+        where = f"{origin}: pattern {n} ({raw.get('name')})"
+        try:
+            regex = re.compile(expand(raw["regex"]))
+        except (KeyError, re.error) as exc:
+            raise ValueError(f"{where}: {exc!r}") from exc
+        if raw.get("kind") not in RULE_KINDS:
+            raise ValueError(f"{where}: kind must be one of {RULE_KINDS}")
+        if raw["kind"] == "class" and not {"target", "action"} <= set(regex.groupindex):
+            raise ValueError(f"{where}: a class rule needs the groups target and action")
+        ex = raw.get("examples") or {}
+        rules.append(DrugRule(raw["name"], raw["kind"], regex,
+                              tuple((a, b) for a, b in ex.get("match", [])), tuple(ex.get("no_match", []))))
+    return tuple(rules)
+
+
+def _rule(kind: str) -> re.Pattern[str]:
+    return next(r.regex for r in drug_rules() if r.kind == kind)
 
 
 @cache
@@ -86,6 +179,16 @@ def open_dictionary() -> dict[str, tuple[str, str]]:
             out[variant.lower()] = (str(info.get("name", canonicals[0])).lower(),
                                     str(info.get("drugbank_id") or ""))
     return out
+
+
+@cache
+def misspellings() -> MisspellingIndex:
+    """The single-word names of the open dictionary and the domain lexicon, for misspellings."""
+    norms = {name: norm for name, (norm, _) in open_dictionary().items()}
+    norms.update({e.surface.lower(): e.get("norm") for e in load_lexicon(DRUGS, ("surface", "norm", "class"))
+                  if not e.exact})
+    return MisspellingIndex({name: norm for name, norm in norms.items() if name.lower() not in
+                             load_word_list(STOPLIST)})
 
 
 @cache
@@ -121,7 +224,8 @@ class DrugFinder:
     def __init__(self, nlp: Language, *, open_vocabulary: bool = True) -> None:
         self.drug_entries = load_lexicon(DRUGS, ("surface", "norm", "class"))
         self.drugs = LexiconMatcher(nlp, self.drug_entries)
-        self.classes = LexiconMatcher(nlp, load_lexicon(CLASSES))
+        self.classes = LexiconMatcher(nlp, with_hyphenated_anti(load_lexicon(CLASSES)))
+        self.given = LexiconMatcher(nlp, load_lexicon(GIVEN_SUBSTANCES))
         self.stoplist = load_word_list(STOPLIST)
         self.modifiers = {e.surface.lower(): e.get("norm") for e in load_lexicon(CLASS_MODIFIERS)}
         words = "|".join(r"\s+".join(map(re.escape, w.split()))
@@ -146,7 +250,9 @@ class DrugFinder:
         found += self._wrapped_names(doc, tables, taken)
         if self.open_vocabulary:
             found += self._open(doc, taken)
+            found += self._misspelled(doc, taken)
         found += self._defined_abbreviations(doc, abbreviations or [], found, taken)
+        found += self._bracketed_short_forms(text_of(doc), found, taken)
         found += self._dosed_classes(doc, found, taken)
         text = text_of(doc)
         for span, entry in self.classes(doc):
@@ -155,7 +261,25 @@ class DrugFinder:
             ):
                 start, norm = self._with_modifiers(text, span.start_char, entry.get("norm"))
                 found.append(Found("DRUG_CLASS", start, span.end_char, {"norm": norm}, "class_lexicon"))
+        classes = [(f.start, f.end) for f in found if f.label == "DRUG_CLASS"]
+        found += self._given_substances(doc, taken + classes)
+        found += self._built_classes(text, [(f.start, f.end) for f in found])
         return sorted(found, key=lambda f: (f.start, f.end))
+
+    def _built_classes(self, text: str, taken: list[tuple[int, int]]) -> list[Found]:
+        """Classes named after their target ("EGFR inhibitors") that no name above covers; not
+        where the phrase is measured ("C1 esterase inhibitor deficiency") or a factor's antibody
+        ("factor VIII inhibitor")."""
+        out = []
+        for rule in (r for r in drug_rules() if r.kind == "class"):
+            for m in rule.regex.finditer(text):
+                start, end = m.span()
+                if (_overlaps(start, end, taken) or FACTOR_BEFORE.search(text, max(0, start - 10), start)
+                        or not_a_medication(text, start, end)):
+                    continue
+                out.append(Found("DRUG_CLASS", start, end, {"norm": rule.norm(m)}, rule.name))
+                taken.append((start, end))
+        return out
 
     def _with_modifiers(self, text: str, start: int, norm: str) -> tuple[int, str]:
         """A DMARD class with the coordinated words that narrow it written before it
@@ -190,6 +314,49 @@ class DrugFinder:
                         taken.append((start, end))
         return out
 
+    def _misspelled(self, doc: Doc, taken: list[tuple[int, int]]) -> list[Found]:
+        """Words that are a misspelling of one drug's name (see :mod:`misspellings`)."""
+        text = text_of(doc)
+        index = misspellings()
+        out = []
+        for start, end in token_offsets(doc):
+            if end - start < MISSPELLED_MIN_CHARS or _overlaps(start, end, taken):
+                continue
+            correction = index.correct(text[start:end])
+            if correction is None or not_a_medication(text, start, end):
+                continue
+            norm, db = open_dictionary().get(correction.name, (index.norms[correction.name], ""))
+            attrs = {"norm": norm}
+            entry = self.by_norm.get(norm)
+            if entry is not None:
+                attrs["class"] = entry.get("class")
+            if db or (db := drugbank_id(norm) or ""):
+                attrs["drugbank"] = db
+            out.append(Found("DRUG", start, end, attrs, f"misspelling:{correction.name}"))
+            taken.append((start, end))
+        return out
+
+    def _given_substances(self, doc: Doc, taken: list[tuple[int, int]]) -> list[Found]:
+        """Insulin, albumin, iron, oxygen ...: a DRUG only where the words before or after say it
+        is given ("subcutaneous insulin", "albumin infusion") and nothing says it is measured."""
+        text = text_of(doc)
+        before, after = _rule("given_before"), _rule("given_after")
+        out = []
+        for span, entry in self.given(doc):
+            start, end = span.start_char, span.end_char
+            if _overlaps(start, end, taken) or not (
+                before.search(text, max(0, start - GIVEN_REACH), start) or after.match(text, end)
+            ) or not_a_medication(text, start, end):
+                continue
+            attrs = {"norm": entry.get("norm")}
+            if entry.get("class"):
+                attrs["class"] = entry.get("class")
+            if db := drugbank_id(attrs["norm"]):
+                attrs["drugbank"] = db
+            out.append(Found("DRUG", start, end, attrs, "given_substance"))
+            taken.append((start, end))
+        return out
+
     def _defined_abbreviations(
         self, doc: Doc, abbreviations: list[tuple[str, int, int, str]], found: list[Found],
         taken: list[tuple[int, int]],
@@ -206,6 +373,37 @@ class DrugFinder:
             attrs = dict(drug.attrs) if entry is None else _drug_found(0, 0, entry, "").attrs
             out.append(Found("DRUG", start, end, attrs, f"abbreviation:{short}"))
             taken.append((start, end))
+        return out
+
+    def _bracketed_short_forms(
+        self, text: str, found: list[Found], taken: list[tuple[int, int]]
+    ) -> list[Found]:
+        """Short forms with a hyphen or slash defined right after one drug or a combination of
+        drugs ("liposomal amphotericin B (L-AMB)", "tazobactam/piperacillin (TAZ/PIPC)"), which
+        scispaCy's detector does not propose: the short form stands for the drug (or the
+        combination) wherever the paper writes it, when its letters occur in order in the name."""
+        drugs = sorted((f for f in found if f.label == "DRUG"), key=lambda f: f.start)
+        ends = {f.end: i for i, f in enumerate(drugs)}
+        defined: dict[str, dict[str, str]] = {}
+        for m in BRACKETED_SHORT_FORM.finditer(text):
+            named = text[:m.start()].rstrip()
+            i = ends.get(len(named))
+            if i is None:
+                continue
+            chain = [drugs[i]]
+            while (i > 0 and len(chain) < COMBINATION_MAX
+                   and COMBINATION_JOIN.fullmatch(text[drugs[i - 1].end:chain[0].start])):
+                i -= 1
+                chain.insert(0, drugs[i])
+            long = text[chain[0].start:chain[-1].end]
+            if _letters_in_order(m["short"], long):
+                defined[m["short"]] = _combined_attrs([f.attrs for f in chain])
+        out = []
+        for short, attrs in defined.items():
+            for m in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
+                if not _overlaps(m.start(), m.end(), taken):
+                    out.append(Found("DRUG", m.start(), m.end(), dict(attrs), f"abbreviation:{short}"))
+                    taken.append(m.span())
         return out
 
     def _open(self, doc: Doc, taken: list[tuple[int, int]]) -> list[Found]:
@@ -274,10 +472,52 @@ class DrugFinder:
         return out
 
 
+def _letters_in_order(short: str, long: str) -> bool:
+    """Whether the short form's letters and digits occur in order in the long form, the first
+    one at the start of the long form's first word (Schwartz & Hearst's test, simplified)."""
+    chars = [c for c in short.lower() if c.isalnum()]
+    words = long.lower()
+    if not chars or not words.startswith(chars[0]):
+        return False
+    at = 1
+    for c in chars[1:]:
+        at = words.find(c, at)
+        if at < 0:
+            return False
+        at += 1
+    return True
+
+
+def _combined_attrs(parts: list[dict[str, str]]) -> dict[str, str]:
+    """The attributes of one drug, or of a combination: the names joined by "/", a class they
+    share, no DrugBank id."""
+    if len(parts) == 1:
+        return dict(parts[0])
+    attrs = {"norm": "/".join(p["norm"] for p in parts)}
+    classes = {p.get("class", "") for p in parts}
+    if len(classes) == 1 and "" not in classes:
+        attrs["class"] = classes.pop()
+    return attrs
+
+
+def with_hyphenated_anti(entries: Sequence[LexiconEntry]) -> tuple[LexiconEntry, ...]:
+    """The class lexicon with "anti-thyroid drugs" beside "antithyroid drugs": a class named
+    anti<word> is as often written with a hyphen. Forms the lexicon lists itself are kept."""
+    listed = {e.surface.lower() for e in entries}
+    variants = []
+    for e in entries:
+        hyphenated = re.sub(r"^(anti)(?=[a-z]{3})", r"\1-", e.surface, flags=re.IGNORECASE)
+        if hyphenated != e.surface and hyphenated.lower() not in listed:
+            variants.append(LexiconEntry(hyphenated, e.fields, e.exact, e.line))
+    return (*entries, *variants)
+
+
 def not_a_medication(text: str, start: int, end: int) -> bool:
     """Whether the substance at ``[start, end)`` is measured or tested rather than given."""
     if (MEASURED_AFTER.match(text, end) or MEASURED_BEFORE.search(text[max(0, start - 20):start])
-            or VALUE_PER_VOLUME_AFTER.match(text, end)):
+            or VALUE_PER_VOLUME_AFTER.match(text, end)
+            or LEVELS_OF_BEFORE.search(text, max(0, start - 80), start)
+            or IMAGING_AFTER.match(text, end) or IMAGING_BEFORE.search(text, max(0, start - 40), start)):
         return True
     begin = max(0, start - LOOKBACK)
     breaks = list(SENTENCE_START.finditer(text, begin, start))

@@ -28,8 +28,9 @@ FORMS = ("tablet", "capsule", "pill", "puff", "inhalation", "sachet", "drop", "a
          "vial", "suppository", "lozenge", "spray")
 FORM_UNIT = (r"tablets?|tabs?|capsules?|pills?|puffs?|inhalations?|sachets?|drops?|ampoules?"
              r"|ampules?|vials?|suppositor(?:y|ies)|lozenges?|sprays?")
-# "g" and "U" are case-sensitive: "18 G" is a gauge, "5 u" nothing; "MIU" is a million units
-UNIT = (r"mg|(?-i:g)|µg|μg|ug|mcg|ml|iu|gy|mmol|meq|ng|cgy|mci|mbq|gbq"
+# "g" and "U" are case-sensitive: "18 G" is a gauge, "5 u" nothing; "MIU" is a million units;
+# "UI" is the international unit written in French, Spanish or Italian
+UNIT = (r"mg|(?-i:g)|µg|μg|ug|mcg|ml|iu|(?-i:UI)|gy|mmol|meq|ng|cgy|mci|mbq|gbq"
         r"|(?:milli|micro)?grams?(?!-)|millilit(?:er|re)s?"
         r"|million\s+(?:international\s+)?units|million\s+iu|(?-i:MIU)"
         rf"|(?:international\s+)?units?|(?-i:U)|{FORM_UNIT}")
@@ -40,7 +41,7 @@ _NW = "|".join(CARDINALS)
 WORD_AMOUNTS = {**{k: float(v) for k, v in CARDINALS.items()}, "half a": 0.5, "half an": 0.5}
 
 UCUM_UNITS = {"mg": "mg", "g": "g", "µg": "ug", "μg": "ug", "ug": "ug", "mcg": "ug",
-              "ml": "mL", "iu": "[iU]", "unit": "[iU]", "units": "[iU]",
+              "ml": "mL", "iu": "[iU]", "ui": "[iU]", "unit": "[iU]", "units": "[iU]",
               "international units": "[iU]", "u": "[iU]", "million units": "[iU]",
               "million international units": "[iU]", "million iu": "[iU]", "miu": "[iU]",
               "gy": "Gy", "cgy": "cGy", "mci": "mCi", "mbq": "MBq", "gbq": "GBq",

@@ -129,6 +129,38 @@ def test_a_dose_without_its_drug_is_marked_not_guessed():
     ]
 
 
+def test_an_amount_of_a_drug_named_after_it_is_its_dose():
+    from pipeline.extract import find_mentions
+
+    text = ("Case 1\n\nShe received 500 mL of normal saline, 10 mL of 10% calcium gluconate and "
+            "1000UI of prothrombin complex concentrate.")
+    _, links, _ = find_mentions(text)
+    assert [(text[a.start:a.end], text[b.start:b.end]) for t, a, b in links if t == "DOSE_OF"] == [
+        ("500 mL", "normal saline"), ("10 mL", "calcium gluconate"),
+        ("1000UI", "prothrombin complex concentrate"),
+    ]
+
+
+def test_a_bare_volume_of_no_drug_is_no_dose_but_a_volume_with_a_frequency_is():
+    from pipeline.extract import find_mentions
+
+    text = ("Case 1\n\nEstimated blood loss totaled 600 mL. The vomitus (approximately 50 mL) was "
+            "dark. Venous blood of 10 mL was drawn. Later 20 mL was removed again. She took 2 mL "
+            "twice daily of a syrup.")
+    found, _, _ = find_mentions(text)
+    assert {text[f.start:f.end]: f.attrs.get("drug") for f in found if f.label == "DOSE"} == {
+        "2 mL twice daily": "unattached"}
+
+
+def test_an_amount_with_its_normal_range_is_a_measurement_not_a_dose():
+    from pipeline.extract import find_mentions
+
+    text = ("Case 1\n\n24-hour norepinephrine 468 μg (normal range: 23-105), 24-hour epinephrine "
+            "13 μg (normal range: 4-20). She was given epinephrine 1 mg.")
+    found, _, _ = find_mentions(text)
+    assert [text[f.start:f.end] for f in found if f.label == "DOSE"] == ["1 mg"]
+
+
 def test_a_frequency_that_cannot_apply_to_the_drug_is_withdrawn_not_stored():
     from pipeline.attribution.relations import plausibility_rules
     from pipeline.extract import find_mentions

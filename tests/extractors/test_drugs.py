@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from pipeline.extractors.drugs import DrugFinder, drugbank_id, open_dictionary
+from pipeline.extractors.drugs import DrugFinder, drug_rules, drugbank_id, open_dictionary
 from pipeline.extractors.lexicon import LexiconError, load_lexicon
 
 
@@ -212,3 +212,137 @@ def test_a_name_a_flattened_table_wrapped_over_a_line_break(finder):
     got = {(m.start, m.end): m.attrs["norm"] for m in f(nlp(text), tables=tables) if m.label == "DRUG"}
     assert got[cys, cys + 3] == "cyclosporine"
     assert (cys, cys + 3) not in {(m.start, m.end) for m in f(nlp(text)) if m.label == "DRUG"}
+
+
+RULE_EXAMPLES = [(r, text, span) for r in drug_rules() for text, span in r.match_examples]
+RULE_NON_EXAMPLES = [(r, text) for r in drug_rules() for text in r.no_match_examples]
+
+
+@pytest.mark.parametrize(("rule", "text", "span"), RULE_EXAMPLES,
+                         ids=[f"{r.name}:{t[:25]!r}" for r, t, _ in RULE_EXAMPLES])
+def test_drug_rules_find_their_examples(rule, text, span):
+    assert rule.find(text) == [span]
+
+
+@pytest.mark.parametrize(("rule", "text"), RULE_NON_EXAMPLES,
+                         ids=[f"{r.name}:{t[:25]!r}" for r, t in RULE_NON_EXAMPLES])
+def test_drug_rules_leave_their_non_examples(rule, text):
+    assert rule.find(text) == []
+
+
+def test_classes_named_after_their_target(finder):
+    text = ("She had taken an mTOR inhibitor, then PD-1 inhibitors and anti-VEGF "
+            "therapy; a factor VIII inhibitor was found; C1 esterase inhibitor deficiency.")
+    assert [(s, label, norm) for s, label, norm, _, _ in found(finder, text)] == [
+        ("mTOR inhibitor", "DRUG_CLASS", "mtor_inhibitor"),
+        ("PD-1 inhibitors", "DRUG_CLASS", "pd_1_inhibitor"),
+        ("anti-VEGF therapy", "DRUG_CLASS", "anti_vegf"),
+    ]
+
+
+def test_class_words_families_regimens_and_blood_products(finder):
+    text = ("poor compliance with anti-thyroid drugs; a third generation cephalosporin and a "
+            "macrolide; FOLFOX; fresh frozen plasma (FFP) and packed red blood cells; crystalloids")
+    assert [(s, norm) for s, _, norm, _, _ in found(finder, text)] == [
+        ("anti-thyroid drugs", "antithyroid"), ("cephalosporin", "antibiotic"),
+        ("macrolide", "antibiotic"), ("FOLFOX", "chemotherapy"),
+        ("fresh frozen plasma", "blood_product"), ("FFP", "blood_product"),
+        ("packed red blood cells", "blood_product"), ("crystalloids", "fluids"),
+    ]
+
+
+@pytest.mark.parametrize(("text", "given"), [
+    ("glucose was poorly controlled via subcutaneous insulin injection", ["insulin"]),
+    ("fasting insulin was 12 mU/L; insulin resistance", []),
+    ("We began to administer 4 L/min of oxygen nasally; oxygen saturation was 90%", ["oxygen"]),
+    ("rehydration using saline; albumin 3.2 g/dL; she needed oral iron after surgery", ["saline", "iron"]),
+    ("4.0g of fibrinogen concentrate; serum iron 40 µg/dL; an oral glucose tolerance test", ["fibrinogen"]),
+    ("continuous glucose monitoring", []),
+])
+def test_substances_as_often_measured_as_given_need_words_that_say_given(finder, text, given):
+    assert [s for s, label, *_ in found(finder, text) if label == "DRUG"] == given
+
+
+def test_a_measured_substance_in_a_list_of_levels_is_not_a_drug(finder):
+    text = ("The serum levels of ACTH and cortisol were elevated; epinephrine values were normal; "
+            "the levodopa test; rifampicin-susceptible M. tuberculosis; human epidermal growth factor "
+            "receptor 2; the prophylactic value of misoprostol")
+    assert [s for s, *_ in found(finder, text)] == ["misoprostol"]
+
+
+@pytest.mark.parametrize("text", [
+    "Bone scintigraphy using technetium-99m methylenediphosphate showed uptake",
+    "technetium-99m octreotide (99mTc-OCT) scintigraphy was performed",
+    "fluorescein and indocyanine green angiography",
+])
+def test_tracers_and_dyes_of_an_imaging_study_are_not_drugs(finder, text):
+    assert found(finder, text) == []
+
+
+def test_short_forms_with_a_hyphen_or_slash_defined_after_a_drug_or_combination(finder):
+    text = ("liposomal amphotericin B (L-AMB) was given. Tazobactam/piperacillin (TAZ/PIPC) was "
+            "added. On day 3 L-AMB and TAZ/PIPC were stopped. The EGFR-TKI (E-TKI) was not.")
+    got = [(s, norm) for s, label, norm, _, _ in found(finder, text) if label == "DRUG"]
+    assert got == [
+        ("liposomal amphotericin B", "amphotericin b"), ("L-AMB", "amphotericin b"),
+        ("Tazobactam", "tazobactam"), ("piperacillin", "piperacillin"),
+        ("TAZ/PIPC", "tazobactam/piperacillin"), ("L-AMB", "amphotericin b"),
+        ("TAZ/PIPC", "tazobactam/piperacillin"),
+    ]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("maintained with Sevofluorane and fentanyl", [("Sevofluorane", "sevoflurane"), ("fentanyl", "fentanyl")]),
+    ("tacrolimus and mycofenolate mofetil", [("tacrolimus", "tacrolimus"), ("mycofenolate", "mycophenolate")]),
+    ("cisplatin and 5-fluorourasil (5-FU)", [("cisplatin", "cisplatin"), ("fluorourasil", "fluorouracil"),
+                                              ("5-FU", "fluorouracil")]),
+    ("slidenafil targeted PAH therapy", [("slidenafil", "sildenafil")]),
+])
+def test_misspelt_drug_names(finder, text, expected):
+    assert [(s, norm) for s, label, norm, _, _ in found(finder, text) if label == "DRUG"] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "normal levels of troponine",     # nearer the word "troponin" than any drug
+    "elevated serum creatinin",       # nearer "creatinine"
+    "The mass showed isointense signal",  # no drug sounds like it
+    "she was given denopamine",       # "dopamine" is another drug: the consonants differ
+    "the parametrium was free",       # as near "parametric" as a drug
+])
+def test_words_that_are_no_misspelt_drug(finder, text):
+    assert [s for s, label, *_ in found(finder, text) if label == "DRUG"] == []
+
+
+def test_consonants_keep_how_a_name_sounds():
+    from pipeline.extractors.misspellings import consonants
+
+    assert consonants("mycophenolate") == consonants("mycofenolate") == "mkfnlt"
+    assert consonants("fluorouracil") == consonants("fluorourasil")
+    assert consonants("apatinib") != consonants("afatinib")
+
+
+def test_a_bad_drug_rule_file_names_the_file_and_rule(monkeypatch):
+    import pipeline.extractors.drugs as drugs
+
+    class FakeFile:
+        def __init__(self, text):
+            self.text = text
+
+        def joinpath(self, name):
+            return self
+
+        def read_text(self, encoding):
+            return self.text
+
+    drugs.drug_rules.cache_clear()
+    try:
+        monkeypatch.setattr(drugs.resources, "files", lambda package: FakeFile(
+            "patterns:\n  - name: broken\n    kind: class\n    regex: '(?P<target>x'\n"))
+        with pytest.raises(ValueError, match=r"drugs\.yaml: pattern 1 \(broken\)"):
+            drugs.drug_rules()
+        monkeypatch.setattr(drugs.resources, "files", lambda package: FakeFile(
+            "patterns:\n  - name: odd\n    kind: other\n    regex: 'x'\n"))
+        with pytest.raises(ValueError, match=r"pattern 1 \(odd\): kind must be one of"):
+            drugs.drug_rules()
+    finally:
+        drugs.drug_rules.cache_clear()

@@ -1,0 +1,109 @@
+"""Drug names a paper misspells ("Sevofluorane", "mycofenolate", "5-fluorourasil",
+"slidenafil"): a word no English word list knows that sounds like exactly one drug name and is
+one or two edits from it.
+
+The guards that keep precision:
+- the word is unknown to wordfreq's English list (which knows "creatinine", "cortisone" and
+  "prolactin", each an edit or two from a drug), at least :data:`MIN_CHARS` letters long, not
+  written in capitals (an acronym), and begins with the drug's first letter;
+- the edits change how the word is spelt, not what it sounds like: both have the same
+  :func:`consonants` ("apatinib" is not a misspelt "afatinib", nor "denopamine" of "dopamine",
+  which are other drugs);
+- the drugs nearest to it are one drug, and no English word that is not a drug's name is as near
+  ("troponine" is nearer "troponin" than any drug, "creatinin" "creatinine").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+MIN_CHARS = 7
+LONG_CHARS = 11
+"""Words of this many letters may be two edits from the drug; shorter words one."""
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A misspelled word and the drug name it stands for."""
+
+    name: str
+    edits: int
+
+
+SOUNDS = ((re.compile(r"ph"), "f"), (re.compile(r"th"), "t"), (re.compile(r"c(?=[eiy])"), "s"),
+          (re.compile(r"[ckq]"), "k"), (re.compile(r"z"), "s"), (re.compile(r"[aeiouyh]"), ""),
+          (re.compile(r"(.)\1+"), r"\1"))
+
+
+def consonants(word: str) -> str:
+    """The consonants of a word as it sounds: ph = f, th = t, a soft c = s, c = k = q, z = s,
+    vowels and h dropped, doubled letters written once ("mycophenolate" and "mycofenolate" ->
+    "mkfnlt")."""
+    word = word.lower()
+    for pattern, sound in SOUNDS:
+        word = pattern.sub(sound, word)
+    return word
+
+
+@lru_cache(maxsize=1)
+def english_words() -> dict[str, list[str]]:
+    """wordfreq's English words of :data:`MIN_CHARS` - 1 letters or more, by first letter."""
+    from wordfreq import iter_wordlist
+
+    by_letter: dict[str, list[str]] = defaultdict(list)
+    for word in iter_wordlist("en"):
+        if len(word) >= MIN_CHARS - 1 and word.isalpha():
+            by_letter[word[0]].append(word)
+    return by_letter
+
+
+@lru_cache(maxsize=65536)
+def known_word(word: str) -> bool:
+    """Whether wordfreq's English list has the word at all."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") > 0
+
+
+class MisspellingIndex:
+    """Single-word drug names by first letter, searched by optimal string alignment distance
+    (a transposition is one edit); ``norms`` maps each name to the drug it names."""
+
+    def __init__(self, norms: Mapping[str, str]) -> None:
+        self.norms = dict(norms)
+        by_letter: dict[str, set[str]] = defaultdict(set)
+        for name in self.norms:
+            if len(name) >= MIN_CHARS - 1 and name.isalpha():
+                by_letter[name[0]].add(name)
+        self.by_letter = {letter: sorted(group) for letter, group in by_letter.items()}
+
+    def correct(self, word: str) -> Correction | None:
+        """The drug name ``word`` is a misspelling of, if it is one: the nearest names must all
+        name the same drug."""
+        lower = word.lower()
+        if len(word) < MIN_CHARS or not word.isalpha() or word.isupper() or known_word(lower):
+            return None
+        most = 2 if len(word) >= LONG_CHARS else 1
+        candidates = self.by_letter.get(lower[0], [])
+        sound = consonants(lower)
+        hits = [(name, int(edits)) for name, edits, _ in
+                process.extract(lower, candidates, scorer=OSA.distance, score_cutoff=most, limit=4)
+                if edits > 0 and consonants(name) == sound]
+        if not hits:
+            return None
+        best = min(edits for _, edits in hits)
+        nearest = [name for name, edits in hits if edits == best]
+        if len({self.norms[n] for n in nearest}) != 1:
+            return None
+        words = process.extract(lower, english_words().get(lower[0], []), scorer=OSA.distance,
+                                score_cutoff=best, limit=4)
+        if any(word not in self.norms for word, _, _ in words):
+            return None
+        return Correction(nearest[0], best)
