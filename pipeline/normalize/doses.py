@@ -80,8 +80,8 @@ FREQUENCIES: tuple[tuple[str, str], ...] = (
     (rf"/?\s*(?P<n1>{_TIMES})\s*(?:/|a|per)\s*d(?:ay)?|(?P<n2>{_TIMES})(?:\s+|-)(?:daily|a\s+day)",
      "times"),
     (rf"(?:once\s+)?every\s+(?P<n1>{_N})\s*(?:-\s*)?h(?:ours?|rs?)?\.?|(?P<n2>{_N})[\s\-]?hourly"
-     # "/8 h": every 8 hours; never "/24 h", the denominator of a urine collection
-     r"|q\.?\s*(?P<n3>\d{1,3})\s*h(?:ours?|rs?)?|/\s*(?P<n4>4|6|8|12)\s*h(?:ours?|rs?)?", "hours"),
+     # "/8 h", "per 8 hours": every 8 hours; never "/24 h", the denominator of a urine collection
+     r"|q\.?\s*(?P<n3>\d{1,3})\s*h(?:ours?|rs?)?|(?:/|per)\s*(?P<n4>4|6|8|12)\s*h(?:ours?|rs?)?", "hours"),
     (r"b\.i\.d\.?|bid|b\.d\.|bd", "bid"),
     (r"t\.i\.d\.?|tid|t\.d\.s\.|tds", "tid"),
     (r"q\.i\.d\.?|qid|q\.d\.s\.|qds", "qid"),
@@ -113,7 +113,7 @@ ROUTES: tuple[tuple[str, str], ...] = (
     (r"epidural(?:ly)?", "epidural"),
 )
 COUNT = rf"(?P<n1>once|twice|thrice|(?:\d+|{_NW})\s+times)"
-PER_WEIGHT = r"(?:/|per\s+)\s*(?P<w>kg|m2|m²|m\^2)|[·⋅.]?\s*(?P<w2>kg)\s*(?:-1|⁻¹)"
+PER_WEIGHT = r"(?:/|per\s+)\s*(?P<w>kg|kilograms?|m2|m²|m\^2)|[·⋅.]?\s*(?P<w2>kg)\s*(?:-1|⁻¹)"
 PER_WEIGHT_DAY = r"/\s*\(\s*(?P<w>kg|m2|m²)\s*[/·.]\s*d(?:ay)?\s*\)"
 PER_TIME = r"(?:/|per\s+)\s*(?P<t>min(?:ute)?|h(?:(?:ou)?r)?)|[·⋅.]?\s*(?P<t2>min|h)\s*(?:-1|⁻¹)"
 _END = r"(?![\w+\-])"
@@ -323,7 +323,7 @@ class _Modifiers:
 
 
 def _weight(m: re.Match[str], mods: _Modifiers) -> None:
-    if (m.group("w") or m.groupdict().get("w2") or "").lower() == "kg":
+    if (m.group("w") or m.groupdict().get("w2") or "").lower() in ("kg", "kilogram", "kilograms"):
         mods.per_kg = True
     else:
         mods.per_m2 = True
