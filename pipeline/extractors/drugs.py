@@ -320,10 +320,10 @@ class DrugFinder:
         index = misspellings()
         out = []
         for start, end in token_offsets(doc):
-            if end - start < MISSPELLED_MIN_CHARS or _overlaps(start, end, taken):
+            if end - start < MISSPELLED_MIN_CHARS:
                 continue
             correction = index.correct(text[start:end])
-            if correction is None or not_a_medication(text, start, end):
+            if correction is None or _overlaps(start, end, taken) or not_a_medication(text, start, end):
                 continue
             norm, db = open_dictionary().get(correction.name, (index.norms[correction.name], ""))
             attrs = {"norm": norm}

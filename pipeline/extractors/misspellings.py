@@ -27,6 +27,8 @@ from rapidfuzz.distance import OSA
 MIN_CHARS = 7
 LONG_CHARS = 11
 """Words of this many letters may be two edits from the drug; shorter words one."""
+SEEN_MAX = 100_000
+"""Words whose answer is remembered, at most (a long batch's memory stays flat)."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class MisspellingIndex:
 
     def __init__(self, norms: Mapping[str, str]) -> None:
         self.norms = dict(norms)
+        self._seen: dict[str, Correction | None] = {}
         by_letter: dict[str, set[str]] = defaultdict(set)
         for name in self.norms:
             if len(name) >= MIN_CHARS - 1 and name.isalpha():
@@ -86,7 +89,14 @@ class MisspellingIndex:
 
     def correct(self, word: str) -> Correction | None:
         """The drug name ``word`` is a misspelling of, if it is one: the nearest names must all
-        name the same drug."""
+        name the same drug (remembered per word)."""
+        if word not in self._seen:
+            if len(self._seen) >= SEEN_MAX:
+                self._seen.clear()
+            self._seen[word] = self._correct(word)
+        return self._seen[word]
+
+    def _correct(self, word: str) -> Correction | None:
         lower = word.lower()
         if len(word) < MIN_CHARS or not word.isalpha() or word.isupper() or known_word(lower):
             return None
