@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.ingest.cleaning import RuleError, clean_text, default_rules, parse_rules
+from pipeline.ingest.cleaning import (
+    CleaningRule,
+    RuleError,
+    clean_text,
+    default_rules,
+    find_edits,
+    match_reach,
+    parse_rules,
+    required_literals,
+)
 
 RULES = default_rules()
 MATCH_CASES = [(r, a, b) for r in RULES for a, b in r.match_examples]
@@ -102,3 +114,66 @@ def test_cleaning_never_crashes_on_random_text(source):
     cleaned, omap, _ = clean_text(source)
     start, end = omap.to_source(0, len(cleaned))
     assert 0 <= start <= end <= len(source)
+
+
+# -- the shortcut: rules skip texts without their literals and search only around them ----------
+
+@pytest.mark.parametrize(("pattern", "needs"), [
+    (r"\bMMEF\b", {"MMEF"}),
+    (r"(?<=\d mg )g(?=\d+w\b)|(?<=\d g )g(?=\d+w\b)", {" mg g", " g g"}),
+    (r"(?m)^(?:Case|Patient)[lI](?=[ \t]*$)", {"Casel", "CaseI", "Patientl", "PatientI"}),
+    (r"(?<![\d.,])(\d{1,2})(\d)%", {"%"}),
+    (r"ab(?=cd)", {"abcd"}),
+    (r"x(?<=ax)y", {"axy"}),
+    (r"a(?<!q)b", {"a"}),
+    (r"(?:x|y)?z", {"z"}),
+    (r"[ab][cd]", {"ac", "ad", "bc", "bd"}),
+    (r"(?i)mmef", None),
+    (r"\d+", None),
+])
+def test_needed_literals_are_read_off_the_pattern(pattern, needs):
+    found = required_literals(re.compile(pattern))
+    assert (None if found is None else set(found)) == needs
+
+
+@pytest.mark.parametrize(("pattern", "reach"), [
+    (r"\bMMEF\b", 5), (r"(?<![\d.,])\d{1,2}\d%", 6), (r"-\n[ \t]*", None), (r"a?", None), (r"(a)\1", None),
+])
+def test_match_reach_is_bounded_only_when_it_can_be(pattern, reach):
+    assert match_reach(re.compile(pattern)) == reach
+
+
+def test_every_match_example_holds_a_needed_literal():
+    for rule in RULES:
+        for text, _ in rule.match_examples:
+            assert rule.needs is None or any(literal in text for literal in rule.needs), rule.name
+
+
+TRICKY = [r"(?<=\w)ab\b", "ab$", "(?m)^ab", r"ab(?=c\d)", "x(?<=ax)y", r"\bab\b|ba", "(?<!a)bb?",
+          "a{2,3}b", "(?:ab|ba)c$", "^ab", r"b\Z", "(?m)ab$"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*"abcx15 \n%", "ab", "ba", "-\n"]), max_size=40).map("".join))
+def test_searching_around_literals_finds_what_finditer_finds(text):
+    for pattern in map(re.compile, TRICKY):
+        rule = CleaningRule("t", pattern, needs=required_literals(pattern), reach=match_reach(pattern))
+        expected = [m.span() for m in pattern.finditer(text)]
+        if rule.needs is not None and not any(literal in text for literal in rule.needs):
+            assert expected == []
+        else:
+            assert [m.span() for m in rule.matches(text)] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ALPHABET, max_size=60).map("".join))
+def test_the_shortcut_changes_no_edit(source):
+    plain = [dataclasses.replace(rule, needs=None, reach=None) for rule in RULES]
+    assert find_edits(source, RULES) == find_edits(source, plain)
+
+
+def test_the_shortcut_changes_no_edit_in_the_source_papers(paper_text):
+    plain = [dataclasses.replace(rule, needs=None, reach=None) for rule in RULES]
+    for name in ("csle", "sjia_cohort", "sjia_case"):
+        text = paper_text(name)
+        assert find_edits(text, RULES) == find_edits(text, plain)

@@ -379,7 +379,7 @@ def test_fuzzed_files_end_in_a_document_or_an_error_naming_them(family: str, tmp
 def test_the_hang_guard_stops_a_case_and_cannot_be_swallowed():
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         pytest.skip("the guard needs SIGALRM on the main thread")
-    # read_pdf turns any Exception of pdfminer into an IngestError; a Hang must get through
+    # read_pdf turns any Exception of pdfium into an IngestError; a Hang must get through
     with pytest.raises(Hang), time_limit(0.05), contextlib.suppress(Exception):
         time.sleep(2)
 

@@ -1,17 +1,17 @@
 """PDF reading: paragraphs in order over two columns, ruled tables cell by cell, and errors
-that name the file; pdfplumber only reads the pages that draw lines."""
+that name the file; lines are boxed without reading every glyph, to the same boxes."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
+from fpdf import FPDF
 
-from pipeline.ingest import IngestError, ingest_file, pdf_layout
-from pipeline.ingest.pdf_layout import PdfError, read_pdf
+from pipeline.ingest import IngestError, ingest_file, pdf_rules
+from pipeline.ingest.pdf_layout import PdfError, TextLayer, read_pdf
 from tests.support.render_pdf import (
     Heading,
     Paragraph,
@@ -28,47 +28,64 @@ PARAGRAPHS = [
 ]
 ROWS = [["Patient", "Drug", "Dose"], ["1", "HCQ", "100 mg bid"], ["2", "MMF", "0.5 g bid"],
         ["3", "tacrolimus", "1 mg bid"]]
+TALL_GLYPHS = "Ångström measured ∫ f(x) dx and Ǆ or ÅÅ, then plain text over a line that wraps. "
 
 
 def words(text: str) -> str:
     return " ".join(text.split())
 
 
-def line_readings(path: Path) -> list[tuple[list[object], list[object]]]:
-    """Each line of each page read twice: as pages without tables are read, and glyph by glyph
-    as the lines of pages with tables are."""
+def line_readings(path: Path) -> list[tuple[object, object]]:
+    """Each line of each page boxed twice: as the reader boxes it, and glyph by glyph."""
     pdf = pdfium.PdfDocument(str(path))
     readings = []
     try:
         for page in pdf:
-            textpage = page.get_textpage()
-            raw = textpage.get_text_range()
-            height = page.get_height()
-            start = 0
-            for line in raw.split("\n"):
-                end = start + len(line)
-                readings.append(([pdf_layout._line(textpage, raw, start, end, height)],
-                                 pdf_layout._line_around_tables(textpage, raw, start, end, height, [])))
-                start = end + 1
+            layer = TextLayer(page.get_textpage(), page.get_height())
+            readings += [(box, layer.glyph_by_glyph_box(start, end))
+                         for (start, end), box in zip(layer.lines, layer.boxes, strict=True)]
     finally:
         pdf.close()
     return readings
 
 
-def as_form_xobject(source: Path, path: Path) -> Path:
-    """A one-page PDF whose page is the first page of ``source`` drawn as a form XObject."""
+def as_form_xobject(source: Path, path: Path, matrix: tuple[float, ...] = (1, 0, 0, 1, 0, 0)) -> Path:
+    """A one-page PDF whose page is the first page of ``source`` drawn, through ``matrix``, as a
+    form XObject."""
     src = pdfium.PdfDocument(str(source))
     dst = pdfium.PdfDocument.new()
     try:
         page = dst.new_page(*src[0].get_size())
         xobject = pdfium_c.FPDF_NewXObjectFromPage(dst, src, 0)
-        pdfium_c.FPDFPage_InsertObject(page, pdfium_c.FPDF_NewFormObjectFromXObject(xobject))
+        form = pdfium_c.FPDF_NewFormObjectFromXObject(xobject)
+        pdfium_c.FPDFPageObj_Transform(form, *matrix)
+        pdfium_c.FPDFPage_InsertObject(page, form)
         pdfium_c.FPDFPage_GenerateContent(page)
         pdfium_c.FPDF_CloseXObject(xobject)
         dst.save(str(path))
     finally:
         dst.close()
         src.close()
+    return path
+
+
+def tall_glyph_pdf(path: Path) -> Path:
+    """Prose in DejaVu Sans, whose accents and integral sign reach beyond its ascent, and a line
+    with a smaller superscript (drawn by a text object of its own)."""
+    import matplotlib
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("DejaVu", fname=str(Path(matplotlib.get_data_path()) / "fonts/ttf/DejaVuSans.ttf"))
+    pdf.set_font("DejaVu", size=11)
+    pdf.multi_cell(w=120, text=TALL_GLYPHS * 3)
+    pdf.ln(2)
+    pdf.write(text="Dose 5 mg")
+    pdf.set_font("DejaVu", size=7)
+    pdf.write(text="2")
+    pdf.set_font("DejaVu", size=11)
+    pdf.write(text=" per day (a tall Ǆ inside).")
+    pdf.output(str(path))
     return path
 
 
@@ -102,37 +119,139 @@ def test_page_starts_of_a_two_page_document(tmp_path: Path):
     assert pdf.text[pdf.page_starts[1]:].lstrip().startswith("TABLE 1 Regimens.")
 
 
-def test_only_pages_that_draw_lines_are_searched_for_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_only_pages_that_paint_rules_have_shapes_to_search(tmp_path: Path):
     blocks = [Paragraph(PARAGRAPHS[0] * 6), TableBlock("TABLE 1 Regimens.", ROWS, "horizontal")]
     path = render_pdf(blocks, tmp_path / "two.pdf")
-    searched: list[int] = []
-    find_tables = pdf_layout._find_tables
-
-    def spy(page: Any) -> list[Any]:
-        searched.append(page.page_number)
-        return find_tables(page)
-
-    monkeypatch.setattr(pdf_layout, "_find_tables", spy)
-    pdf = read_pdf(path)
-    assert searched == [2]
-    [table] = pdf.tables
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        shapes = [pdf_rules.page_shapes(page, page.get_height()) for page in pdf]
+    finally:
+        pdf.close()
+    assert not shapes[0] and {s.kind for s in shapes[1]} == {"line"}
+    [table] = read_pdf(path).tables
     assert table.page == 2 and [[c.text for c in row] for row in table.rows] == ROWS
 
 
-def test_rules_drawn_inside_a_form_xobject_still_make_a_table(tmp_path: Path):
+@pytest.mark.parametrize("matrix", [(1, 0, 0, 1, 0, 0), (0.5, 0, 0, 0.5, 100, 50)],
+                         ids=["as_drawn", "scaled_and_moved"])
+def test_rules_drawn_inside_a_form_xobject_still_make_a_table(tmp_path: Path, matrix):
     grid = render_pdf([TableBlock("TABLE 1 Regimens.", ROWS, "grid")], tmp_path / "grid.pdf")
-    pdf = read_pdf(as_form_xobject(grid, tmp_path / "form.pdf"))
+    pdf = read_pdf(as_form_xobject(grid, tmp_path / "form.pdf", matrix))
     [table] = pdf.tables
     assert [[c.text for c in row] for row in table.rows] == ROWS
     assert pdf.text.count("tacrolimus") == 1
 
 
-def test_lines_of_pages_without_tables_are_boxed_as_glyph_by_glyph(tmp_path: Path):
+def test_lines_of_prose_are_boxed_as_glyph_by_glyph(tmp_path: Path):
     blocks = [Heading("Case presentation"), *(Paragraph(p) for p in PARAGRAPHS)]
     readings = line_readings(render_pdf(blocks, tmp_path / "prose.pdf", columns=2))
     assert len(readings) > 10
     for fast, glyph_by_glyph in readings:
         assert fast == glyph_by_glyph
+
+
+def test_glyphs_reaching_beyond_the_font_ascent_widen_the_line_box(tmp_path: Path):
+    path = tall_glyph_pdf(tmp_path / "tall.pdf")
+    readings = line_readings(path)
+    assert len(readings) >= 4
+    for fast, glyph_by_glyph in readings:
+        assert fast == glyph_by_glyph
+    # the accents in mid-line reach above what the line's first and last glyph span
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        page = pdf[0]
+        layer = TextLayer(page.get_textpage(), page.get_height())
+        widened = 0
+        for (start, end), box in zip(layer.lines, layer.boxes, strict=True):
+            text = layer.raw[start:end]
+            ends = [layer.glyph_box(start + len(text) - len(text.lstrip())),
+                    layer.glyph_box(start + len(text.rstrip()) - 1)]
+            widened += box is not None and box[1] < min(b[1] for b in ends)
+    finally:
+        pdf.close()
+    assert widened >= 2
+
+
+def test_prose_lines_read_two_glyph_boxes_each(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    path = render_pdf([Heading("Case presentation"), *(Paragraph(p) for p in PARAGRAPHS)],
+                      tmp_path / "prose.pdf", columns=2)
+    reads: list[int] = []
+    loose_box = pdfium_c.FPDFText_GetLooseCharBox
+
+    def counted(textpage, index, rect):
+        reads.append(index)
+        return loose_box(textpage, index, rect)
+
+    monkeypatch.setattr(pdfium_c, "FPDFText_GetLooseCharBox", counted)
+    pdf = read_pdf(path)
+    lines = [ln for ln in pdf.text.splitlines() if ln.strip()]
+    assert len(reads) <= 2 * len(lines) < len("".join(lines)) / 10
+
+
+def test_grids_and_rules_match_pdfplumber(tmp_path: Path):
+    """pdfplumber finds the same rules and the same grid cells (it is the reference the table
+    finder was ported from)."""
+    pdfplumber = pytest.importorskip("pdfplumber")
+    grid = render_pdf([Paragraph(PARAGRAPHS[0]), TableBlock("TABLE 1 Regimens.", ROWS, "grid"),
+                       TableBlock("TABLE 2 Again.", ROWS[::-1], "horizontal")], tmp_path / "grid.pdf")
+    paths = [grid, as_form_xobject(grid, tmp_path / "scaled.pdf", (0.5, 0, 0, 0.5, 100, 50))]
+    for path in paths:
+        pdf = pdfium.PdfDocument(str(path))
+        with pdfplumber.open(str(path)) as plumb:
+            for page, plumb_page in zip(pdf, plumb.pages, strict=True):
+                shapes = pdf_rules.page_shapes(page, page.get_height())
+                ours = sorted((s.kind, *(round(v, 1) for v in _bbox(s.points))) for s in shapes)
+                theirs = sorted((o["object_type"], *(round(o[k], 1) for k in ("x0", "top", "x1", "bottom")))
+                                for o in [*plumb_page.lines, *plumb_page.rects])
+                assert ours == theirs
+                cells = pdf_rules.grid_tables(pdf_rules.shape_edges(shapes))
+                found = plumb_page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
+                assert [sorted(_rounded(c) for c in t) for t in cells] == \
+                    [sorted(_rounded(c) for c in t.cells) for t in found]
+        pdf.close()
+
+
+def _bbox(points: tuple[tuple[float, float], ...]) -> tuple[float, float, float, float]:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _rounded(box: tuple[float, ...]) -> tuple[float, ...]:
+    return tuple(round(v, 1) for v in box)
+
+
+def test_cell_words_keep_reading_order_when_baselines_shift(tmp_path: Path):
+    # the last word of a cell sits 0.8pt higher and close to the one before: read by pdfplumber's
+    # words and sorted by their rounded tops, the cell came out as "mgbid 5"
+    pdf = FPDF(unit="pt")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=9)
+    for y in (100, 120, 140):
+        pdf.line(50, y, 400, y)
+    pdf.text(60, 113, "Drug")
+    pdf.text(250, 113, "Dose")
+    pdf.text(60, 133.4, "tofacitinib")
+    pdf.text(250, 133.4, "5 mg")
+    pdf.text(272, 132.6, "bid")
+    path = tmp_path / "shifted.pdf"
+    pdf.output(str(path))
+    [table] = read_pdf(path).tables
+    assert [[c.text for c in row] for row in table.rows] == [["Drug", "Dose"], ["tofacitinib", "5 mg bid"]]
+
+
+def test_pdf_without_its_cross_reference_table_is_read_like_the_whole_file(tmp_path: Path):
+    # pdfium rebuilds the cross-references; pdfminer, which once read the pages for tables,
+    # could not, and made the file an error
+    from tests.ingest.test_fuzz import EXAMPLE_PDF, pdf_sources
+
+    _, plain = pdf_sources()
+    path = tmp_path / "no_xref.pdf"
+    path.write_bytes(plain[: plain.rindex(b"xref")])
+    broken = ingest_file(path)
+    whole = ingest_file(EXAMPLE_PDF)
+    assert broken.source_text == whole.source_text
+    assert [[c.text for c in row] for t in broken.tables for row in t.rows] == \
+        [[c.text for c in row] for t in whole.tables for row in t.rows]
 
 
 def test_truncated_pdf_is_an_error_naming_the_file(tmp_path: Path):
