@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import Literal
 
 from pipeline.attribution.clauses import clause_around
-from pipeline.attribution.rules import AttributionRules, attribution_rules
+from pipeline.attribution.rules import AttributionRules, Cue, attribution_rules
 from pipeline.extractors.found import ByStart, Found
 from pipeline.segment.model import Segmentation, Sentence, Table
 
@@ -25,6 +26,8 @@ COHORT_SECTIONS = ("abstract", "methods", "results")
 STORY_SECTIONS = ("results", "case_presentation", "abstract")
 SENTENCE_END = ".!?:"
 COMPARISON_REACH = 20
+CueFamily = Literal["citation", "own", "definition", "group"]
+"""A family of sentence cues of :class:`AttributionRules`."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,28 @@ def speaks_of_cohort(text: str, seg: Segmentation) -> bool:
     return False
 
 
+class SentenceCues:
+    """Whether a family of cues is found in a stretch of one text; each family is searched once
+    per stretch, however many mentions the stretch holds."""
+
+    def __init__(self, text: str, rules: AttributionRules) -> None:
+        self.text = text
+        self.families: dict[CueFamily, tuple[Cue, ...]] = {
+            "citation": rules.citation, "own": rules.own,
+            "definition": rules.definition, "group": rules.group,
+        }
+        self._found: dict[tuple[CueFamily, int, int], bool] = {}
+
+    def any(self, family: CueFamily, start: int, end: int) -> bool:
+        """Whether a cue of ``family`` is found in ``text[start:end]``."""
+        key = (family, start, end)
+        found = self._found.get(key)
+        if found is None:
+            stretch = self.text[start:end]
+            found = self._found[key] = any(c.search(stretch) for c in self.families[family])
+        return found
+
+
 def attribute_patients(found: list[Found], text: str, seg: Segmentation) -> list[Found]:
     """A copy of ``found`` with ``patient`` set on every mention."""
     rules = attribution_rules()
@@ -76,13 +101,14 @@ def attribute_patients(found: list[Found], text: str, seg: Segmentation) -> list
     # speaks of
     numbered = ByStart([f for f in found if f.label == "PATIENT" and f.attrs.get("id")
                         and not rules.comparison.search(text[max(0, f.start - COMPARISON_REACH):f.start])])
+    cues = SentenceCues(text, rules)
     out = []
     for f in found:
-        patient = _patient_of(f, text, seg, shape, sentences, starts, numbered, rules)
+        patient = _patient_of(f, text, seg, shape, sentences, starts, numbered, cues, rules)
         attrs = dict(f.attrs)
         attrs.pop("id", None)
         attrs["patient"] = patient
-        out.append(replace(f, attrs=attrs))
+        out.append(Found(f.label, f.start, f.end, attrs, f.rule))
     return out
 
 
@@ -94,6 +120,7 @@ def _patient_of(
     sentences: list[tuple[int, int]],
     starts: list[int],
     numbered: ByStart,
+    cues: SentenceCues,
     rules: AttributionRules,
 ) -> str:
     if f.label == "PATIENT" and f.attrs.get("id"):
@@ -133,42 +160,38 @@ def _patient_of(
         if len(in_clause) == 1 and in_clause[0].rule != "list_continuation":  # not "Cases 3, 7, and 8"
             return str(in_clause[0].attrs["id"])
         return "cohort"
-    cites = any(p.search(sentence) for p in rules.citation)
+    cites = cues.any("citation", *sent)
     if i > 0 and not shape.single_case and not ids and not cites and (
-        PRONOUN.search(sentence) or (kind in STORY_SECTIONS and not _speaks_of_group(sentence, rules))
+        PRONOUN.search(sentence) or (kind in STORY_SECTIONS and not cues.any("group", *sent))
     ):
-        story = _story_patient(i, text, seg.sentences, numbered, rules)
+        story = _story_patient(i, text, seg.sentences, numbered, cues)
         if story is not None:
             return story
-    own = any(p.search(sentence) for p in rules.own)
     study = "1" if shape.single_case else "cohort"
     if shape.single_case and f.label == "PATIENT" and f.rule == "definite" and not cites:
         return "1"
     if kind == "keywords":
         return study if shape.single_case else "other"
-    if kind == "introduction" and own and not cites:
+    # whether the sentence speaks of the study's own patients is searched only where it decides
+    if kind == "introduction" and not cites and cues.any("own", *sent):
         return study
     if kind in rules.other_sections:
         return "other"
     if kind in ("discussion", "conclusion"):
-        return study if own and not cites else "other"
-    if cites and not own:
+        return study if not cites and cues.any("own", *sent) else "other"
+    if cites and not cues.any("own", *sent):
         return "other"
     if kind == "abstract" and section is not None and section.title.lower() in rules.background_parts:
-        return study if own else "other"
-    if kind == "methods" and any(p.search(sentence) for p in rules.definition):
+        return study if cues.any("own", *sent) else "other"
+    if kind == "methods" and cues.any("definition", *sent):
         return "other"
-    if kind == "methods" and not own:
+    if kind == "methods" and not cues.any("own", *sent):
         return "other" if f.label in ("RESPONSE", "DOSE", "LAB", "SCORE") else study
     return study
 
 
-def _speaks_of_group(sentence: str, rules: AttributionRules) -> bool:
-    return any(c.search(sentence) for c in rules.group)
-
-
 def _story_patient(
-    i: int, text: str, sentences: list[Sentence], numbered: ByStart, rules: AttributionRules
+    i: int, text: str, sentences: list[Sentence], numbered: ByStart, cues: SentenceCues
 ) -> str | None:
     """The patient whose story sentence ``i`` goes on: the one patient named in an earlier sentence
     of the same paragraph, with no sentence between that names others or speaks of a group.
@@ -182,7 +205,7 @@ def _story_patient(
         before = {p.attrs["id"] for p in numbered.between(prev.start, prev.end)}
         if len(before) == 1:
             return str(next(iter(before)))
-        if before or _speaks_of_group(text[prev.start:prev.end], rules):
+        if before or cues.any("group", prev.start, prev.end):
             return None
         after = prev.start
     return None

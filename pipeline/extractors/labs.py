@@ -8,7 +8,8 @@ regex templates over the analyte lexicon ``pipeline/data/analytes.tsv``); tables
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -17,12 +18,25 @@ from typing import Any
 import yaml
 
 from pipeline.extractors.found import Found, format_number
-from pipeline.normalize.labs import analyte_pattern, lookup_analyte, parse_number, parse_unit
+from pipeline.normalize.labs import (
+    analyte_lexicon,
+    analyte_pattern,
+    lookup_analyte,
+    parse_number,
+    parse_unit,
+)
 from pipeline.segment.model import Table
+
+if sys.version_info >= (3, 11):
+    from re import _parser as regex_parser  # type: ignore[attr-defined]
+else:  # pragma: no cover - Python 3.10
+    import sre_parse as regex_parser
 
 RESOURCE = "labs.yaml"
 QUALS = frozenset({"positive", "negative", "elevated", "decreased", "normal"})
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_SENTENCE_BREAK = re.compile(r"\.\s|\n\s*\n")
 
 
 class PatternError(ValueError):
@@ -38,6 +52,7 @@ class RulePattern:
     regex: re.Pattern[str]
     match_examples: tuple[tuple[str, tuple[str, ...]], ...] = ()
     no_match_examples: tuple[str, ...] = ()
+    lexicon_led: bool = False  # every match starts with a match of the file's {{LEXICON}}
 
 
 @dataclass(frozen=True)
@@ -135,8 +150,55 @@ def parse_rule_file(data: Any, origin: str, builtins: Mapping[str, str], kinds: 
             regex = re.compile(expand(str(raw["regex"]), fragments, where))
         except re.error as exc:
             raise PatternError(f"{where}: bad regex: {exc}") from exc
-        patterns.append(RulePattern(name, raw["kind"], regex, *_examples(raw.get("examples"), where)))
+        led = "LEXICON" in fragments and leads_with(regex, fragments["LEXICON"])
+        patterns.append(RulePattern(name, raw["kind"], regex, *_examples(raw.get("examples"), where), led))
     return RuleFile(origin, tuple(patterns), fragments, words)
+
+
+def leads_with(regex: re.Pattern[str], lead: str) -> bool:
+    """Whether every match of ``regex`` starts with a match of the regex ``lead``, which matches
+    no empty string: the parse of ``regex`` opens with ``lead``'s, inside groups that set no flags."""
+    head = regex_parser.parse(lead, regex.flags)
+    parsed = regex_parser.parse(regex.pattern, regex.flags)
+    if head.getwidth()[0] == 0 or head.state.flags != parsed.state.flags:
+        return False
+    want = _parse_tree(head.data)
+    items = parsed.data
+    while _parse_tree(items[: len(want)]) != want:
+        if not items or items[0][0] is not regex_parser.SUBPATTERN:
+            return False
+        _group, add_flags, del_flags, inner = items[0][1]
+        if add_flags or del_flags:
+            return False
+        items = inner.data
+    return True
+
+
+def _parse_tree(node: Any) -> Any:
+    """A parsed regex (or part of one) as nested tuples, comparable with ``==``."""
+    if isinstance(node, regex_parser.SubPattern):
+        return tuple(_parse_tree(item) for item in node.data)
+    if isinstance(node, list | tuple):
+        return tuple(_parse_tree(item) for item in node)
+    return node
+
+
+@cache
+def analyte_first_words() -> frozenset[str] | None:
+    """The first words of the analyte surface forms (:func:`pipeline.extractors.phrases.first_words`)."""
+    from pipeline.extractors.phrases import first_words
+
+    return first_words(form.surface for form in analyte_lexicon()[0])
+
+
+def _matches_at(regex: re.Pattern[str], text: str, starts: Sequence[int]) -> Iterator[re.Match[str]]:
+    """``regex.finditer(text)`` for a regex whose every match is non-empty and starts at one of
+    ``starts`` (ascending)."""
+    end = 0
+    for start in starts:
+        if start >= end and (m := regex.match(text, start)):
+            yield m
+            end = m.end()
 
 
 @cache
@@ -150,7 +212,7 @@ def lab_rules() -> RuleFile:
 def qualifier_of(text: str, rules: RuleFile | None = None) -> str | None:
     """The `qual` named by the first qualifier word in ``text`` (``"was elevated ("`` -> elevated)."""
     mapping = (rules or lab_rules()).words["qualifiers"]
-    for word in re.findall(r"[A-Za-z]+", text):
+    for word in _LETTERS.findall(text):
         if word.lower() in mapping:
             return mapping[word.lower()]
     return None
@@ -174,7 +236,7 @@ def _attrs(analyte: str, value: str | None = None, unit: str | None = None,
 def _context_qual(text: str, start: int, rules: RuleFile) -> str | None:
     """A qualifier just before a value mention, or before the parenthesis that encloses it."""
     before = text[max(0, start - 160):start]
-    sentence = re.split(r"\.\s|\n\s*\n", before)[-1]
+    sentence = _SENTENCE_BREAK.split(before)[-1]
     adjacent, enclosing = rules.get("qualifier_before").regex, rules.get("qualifier_enclosing").regex
     m = adjacent.search(sentence)
     if m:
@@ -191,12 +253,21 @@ def _context_qual(text: str, start: int, rules: RuleFile) -> str | None:
     return None
 
 
-def run_pattern(pattern: RulePattern, text: str, rules: RuleFile | None = None) -> list[Found]:
-    """The LAB mentions one pattern finds in ``text`` (context patterns find none)."""
+def run_pattern(pattern: RulePattern, text: str, rules: RuleFile | None = None,
+                starts: Sequence[int] | None = None) -> list[Found]:
+    """The LAB mentions one pattern finds in ``text`` (context patterns find none).
+
+    ``starts``, the offsets where an analyte may start (:func:`pipeline.extractors.phrases.word_starts`),
+    saves a pattern led by the analyte lexicon trying every offset of the text.
+    """
+    if pattern.kind == "context":
+        return []
     rules = rules or lab_rules()
     member = re.compile(rules.fragments["member"])
     out: list[Found] = []
-    for m in pattern.regex.finditer(text):
+    matches = (_matches_at(pattern.regex, text, starts) if starts is not None and pattern.lexicon_led
+               else pattern.regex.finditer(text))
+    for m in matches:
         g = m.groupdict()
         if pattern.kind == "value":
             analyte = lookup_analyte(g["analyte"])
@@ -254,12 +325,15 @@ def resolve(ranked: Iterable[tuple[int, Found]]) -> list[Found]:
 
 def find_labs(text: str, tables: Sequence[Table] | None = None) -> list[Found]:
     """LAB mentions in a clean text; with ``tables``, also the values of analyte columns/rows."""
+    from pipeline.extractors.phrases import word_starts
     from pipeline.extractors.scores import table_values  # shared table reading
 
     rules = lab_rules()
+    first_words = analyte_first_words()
+    starts = word_starts(text, first_words) if first_words is not None else None
     ranked: list[tuple[int, Found]] = [(0, f) for f in table_values(text, tables or [], "LAB")]
     for rank, pattern in enumerate(rules.patterns, start=1):
-        for f in run_pattern(pattern, text, rules):
+        for f in run_pattern(pattern, text, rules, starts):
             if "\t" not in text[f.start:f.end] and "|" not in text[f.start:f.end]:
                 ranked.append((rank, f))
     return resolve(ranked)

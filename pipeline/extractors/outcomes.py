@@ -62,7 +62,8 @@ class OutcomeFinder:
                for s, e in self.responses(doc)
                if not (e.get("norm") in NEGATABLE_RESPONSES
                        and NEGATION_BEFORE.search(text, max(0, s.start_char - 20), s.start_char))
-               and not (s.text.lower().endswith("resolution") and OF_AFTER.match(text, s.end_char))]
+               and not (text[s.start_char:s.end_char].lower().endswith("resolution")
+                        and OF_AFTER.match(text, s.end_char))]
         starts = [s for s, _ in sentences]
         events = []
         for span, entry in self.events(doc):

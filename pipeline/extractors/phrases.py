@@ -1,10 +1,13 @@
-"""Find lexicon phrases in a spaCy Doc with PhraseMatchers; longest match wins."""
+"""Find lexicon phrases in a spaCy Doc with PhraseMatchers (longest match wins), and tell where in
+a text a lexicon regex's phrase can start."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 
-from spacy.attrs import IDX, LENGTH
+import numpy as np
+from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -12,6 +15,8 @@ from spacy.util import filter_spans
 
 from pipeline.extractors.lexicon import LexiconEntry
 
+WORD = re.compile(r"\w+")
+_ASCII = "".join(map(chr, range(128)))
 TEXT_KEY = "casemine.text"
 TOKENS_KEY = "casemine.token_offsets"
 COMPACT_KEY = "casemine.without_space_tokens"
@@ -39,8 +44,9 @@ def token_offsets(doc: Doc) -> list[tuple[int, int]]:
     (without making a Token object per token)."""
     offsets = doc.user_data.get(TOKENS_KEY)
     if offsets is None:
-        array = doc.to_array([IDX, LENGTH]).tolist()
-        offsets = doc.user_data[TOKENS_KEY] = [(start, start + length) for start, length in array]
+        array = doc.to_array([IDX, LENGTH])
+        starts, ends = array[:, 0].tolist(), (array[:, 0] + array[:, 1]).tolist()
+        offsets = doc.user_data[TOKENS_KEY] = list(zip(starts, ends, strict=True))
     return offsets
 
 
@@ -52,10 +58,10 @@ def without_space_tokens(doc: Doc) -> tuple[Doc, list[int]]:
     cached = doc.user_data.get(COMPACT_KEY)
     if cached is None:
         text = text_of(doc)
-        kept = [(i, text[start:end]) for i, (start, end) in enumerate(token_offsets(doc))
-                if not text[start:end].isspace()]
-        cached = doc.user_data[COMPACT_KEY] = (
-            Doc(doc.vocab, words=[w for _, w in kept]), [i for i, _ in kept])
+        offsets = token_offsets(doc)
+        kept = np.flatnonzero(doc.to_array(IS_SPACE) == 0).tolist()
+        words = [text[offsets[i][0]:offsets[i][1]] for i in kept]
+        cached = doc.user_data[COMPACT_KEY] = (Doc(doc.vocab, words=words), kept)
     return cached
 
 
@@ -85,3 +91,37 @@ class LexiconMatcher:
                 spans.append(Span(doc, index[start], index[end - 1] + 1, label=key))
         kept = filter_spans(spans)
         return [(s, self.entries[int(s.label_)]) for s in sorted(kept, key=lambda s: s.start)]
+
+
+def first_words(surfaces: Iterable[str]) -> frozenset[str] | None:
+    """The first word, in lower case, of every surface form of a lexicon whose regex matches a form
+    by its characters (ignoring case or not) and only with no word character before or after it, as
+    ``(?<![\\w-])(?:...)(?![\\w-])`` does; None when this does not tell where a form can start: a
+    form opens with no word, or its first word is followed by a non-ASCII character or has non-ASCII
+    letters that match ASCII ones when case is ignored."""
+    words = set()
+    for surface in surfaces:
+        first = WORD.match(surface)
+        if first is None:
+            return None
+        word, after = first.group(), surface[first.end() : first.end() + 1]
+        if not after.isascii() or any(
+            not c.isascii() and re.search(re.escape(c), _ASCII, re.IGNORECASE) for c in word
+        ):
+            return None
+        words.add(word.lower())
+    return frozenset(words)
+
+
+def may_start_at(text: str, at: int, words: frozenset[str]) -> bool:
+    """Whether a form whose first word is one of ``words`` (from :func:`first_words`) may start at
+    ``at``: the word there is one of them, or holds a non-ASCII letter."""
+    word = WORD.match(text, at)
+    return word is not None and (word.group().lower() in words or not word.group().isascii())
+
+
+def word_starts(text: str, words: frozenset[str]) -> list[int]:
+    """Every offset where a form whose first word is one of ``words`` (from :func:`first_words`)
+    may start, in order: the start of each such word and of each word with a non-ASCII letter."""
+    return [m.start() for m in WORD.finditer(text)
+            if (word := m.group()).lower() in words or not word.isascii()]

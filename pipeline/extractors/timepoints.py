@@ -12,7 +12,8 @@ cells of flattened tables are read by their column's place among the numeric col
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -24,12 +25,19 @@ from pipeline.extractors.found import Found
 from pipeline.normalize.timepoints import Timepoint, event_anchor, parse_timepoint, to_months
 from pipeline.segment import Segmentation, Table, segment
 
+if sys.version_info >= (3, 11):
+    from re import _parser as regex_parser  # type: ignore[attr-defined]
+else:  # pragma: no cover - Python 3.10
+    import sre_parse as regex_parser
+
 LABEL = "TIMEPOINT"
 PATTERNS_RESOURCE = "timepoints.yaml"
 ORIGIN = f"pipeline/data/patterns/{PATTERNS_RESOURCE}"
 ROLES = ("find", "helper")
 EXCLUDED_SECTIONS = frozenset({"references"})
 _FRAGMENT = re.compile(r"\{:(\w+)\}")
+_DIGIT = re.compile(r"\d")
+_OF_TREATMENT_END = re.compile(r"of\s+(?:treatment|therapy)$", re.I)
 Candidate = tuple[int, int, int]
 """A proposed span: start, end, rank of the pattern that found it."""
 
@@ -49,11 +57,13 @@ class TimepointPattern:
     needs_previous: bool = False
     match_examples: tuple[tuple[str, str | None], ...] = ()
     no_match_examples: tuple[str, ...] = ()
+    scanner: re.Pattern[str] | None = None  # ``regex`` behind :func:`start_guard`, if it has one
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Every match's span: the group ``span`` if the regex has one, else the whole match."""
         group = "span" if "span" in self.regex.groupindex else 0
-        return [m.span(group) for m in self.regex.finditer(text) if m.end(group) > m.start(group)]
+        matches = (self.scanner or self.regex).finditer(text)
+        return [m.span(group) for m in matches if m.end(group) > m.start(group)]
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,98 @@ class TimepointRules:
     def helper(self, name: str) -> re.Pattern[str]:
         """The compiled helper regex ``name``."""
         return self.helpers[name].regex
+
+
+class _Unread(Exception):
+    """A regex construct that :func:`start_guard` does not read."""
+
+
+_REPEATS = tuple(getattr(regex_parser, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+                 if hasattr(regex_parser, name))
+_ZERO_WIDTH = (regex_parser.AT, regex_parser.ASSERT, regex_parser.ASSERT_NOT)
+_CATEGORIES = {regex_parser.CATEGORY_DIGIT: r"\d", regex_parser.CATEGORY_NOT_DIGIT: r"\D",
+               regex_parser.CATEGORY_WORD: r"\w", regex_parser.CATEGORY_NOT_WORD: r"\W",
+               regex_parser.CATEGORY_SPACE: r"\s", regex_parser.CATEGORY_NOT_SPACE: r"\S"}
+_IGNORECASE = int(re.IGNORECASE)
+_ASCII_LETTERS = ((ord("A"), ord("Z")), (ord("a"), ord("z")))
+CodeRange = tuple[int, int, bool]
+"""First and last code point of characters a match may start with, and whether case is ignored."""
+
+
+def start_guard(regex: re.Pattern[str]) -> re.Pattern[str] | None:
+    """``regex`` behind a lookahead for the characters its matches can start with, so that the
+    engine tries the whole regex only where one of them stands; it finds what ``regex`` finds.
+    None when that set is not known or ``regex`` can match the empty string (or is verbose, or
+    ASCII-only: a class of ASCII-only categories would leave out what a ``(?u:...)`` group takes)."""
+    if regex.flags & (re.VERBOSE | re.ASCII):
+        return None
+    ranges: set[CodeRange] = set()
+    categories: set[str] = set()
+    try:
+        parsed = regex_parser.parse(regex.pattern, regex.flags)
+        if _first_characters(parsed.data, parsed.state.flags, ranges, categories):
+            return None
+        return re.compile(f"(?=[{_character_class(ranges, categories)}])(?:{regex.pattern})", regex.flags)
+    except (_Unread, re.error):
+        return None
+
+
+def _first_characters(items: Sequence[tuple[Any, Any]], flags: int, ranges: set[CodeRange],
+                      categories: set[str]) -> bool:
+    """Add the characters that a match of the parsed ``items`` can start with to ``ranges`` and
+    ``categories`` (``\\d``, ``\\w``, ...); return whether it can match the empty string."""
+    for op, arg in items:
+        if op in _ZERO_WIDTH:
+            continue
+        folded = bool(flags & _IGNORECASE)
+        if op is regex_parser.LITERAL:
+            ranges.add((arg, arg, folded))
+            return False
+        if op is regex_parser.IN:
+            for kind, value in arg:
+                if kind is regex_parser.LITERAL:
+                    ranges.add((value, value, folded))
+                elif kind is regex_parser.RANGE:
+                    ranges.add((value[0], value[1], folded))
+                elif kind is regex_parser.CATEGORY and value in _CATEGORIES:
+                    categories.add(_CATEGORIES[value])
+                else:
+                    raise _Unread(kind)
+            return False
+        if op is regex_parser.SUBPATTERN:
+            _group, add_flags, del_flags, sub = arg
+            empty = _first_characters(sub.data, (flags | add_flags) & ~del_flags, ranges, categories)
+        elif op is regex_parser.ATOMIC_GROUP:
+            empty = _first_characters(arg.data, flags, ranges, categories)
+        elif op is regex_parser.BRANCH:
+            empty = any([_first_characters(alt.data, flags, ranges, categories) for alt in arg[1]])
+        elif op in _REPEATS:
+            low, high, sub = arg
+            if high == 0:
+                continue
+            empty = _first_characters(sub.data, flags, ranges, categories) or low == 0
+        else:
+            raise _Unread(op)
+        if not empty:
+            return False
+    return True
+
+
+def _character_class(ranges: set[CodeRange], categories: set[str]) -> str:
+    """The body of a character class of ``ranges`` and ``categories``; ranges that ignore case
+    take in the other case of ASCII letters, every non-ASCII character for ASCII letters and every
+    ASCII letter for non-ASCII ones (the engine folds some of each to the other)."""
+    spans: set[tuple[int, int]] = set()
+    for low, high, folded in ranges:
+        spans.add((low, high))
+        if not folded:
+            continue
+        for code in range(low, min(high, 127) + 1):
+            if chr(code).isalpha():
+                spans.update(((ord(chr(code).lower()),) * 2, (ord(chr(code).upper()),) * 2, (128, 0x10FFFF)))
+        if high > 127:
+            spans.update(_ASCII_LETTERS)
+    return "".join(rf"\U{low:08x}-\U{high:08x}" for low, high in sorted(spans)) + "".join(sorted(categories))
 
 
 def _sentence_prefix(text: str, start: int, rules: TimepointRules, limit: int = 160) -> str:
@@ -188,6 +290,7 @@ def parse_patterns(data: Any, origin: str) -> TimepointRules:
         pattern = TimepointPattern(
             str(name), raw["role"], regex, tuple(raw.get("checks") or []),
             bool(raw.get("needs_previous", False)), matches, no_match,
+            start_guard(regex) if raw["role"] == "find" else None,
         )
         target = helpers if pattern.role == "helper" else {p.name: p for p in finders}
         if pattern.name in helpers or pattern.name in target:
@@ -261,7 +364,7 @@ def _select(text: str, rules: TimepointRules, cands: list[Candidate]) -> list[Ca
 
 def _with_context(tp: Timepoint, text: str, start: int, end: int, rules: TimepointRules) -> Timepoint:
     prefix = _sentence_prefix(text, start, rules, 80)
-    if tp.months and tp.stat is None and re.search(r"\d", text[start:end]):
+    if tp.months and tp.stat is None and _DIGIT.search(text[start:end]):
         stat = rules.helper("stat_before").search(prefix)
         if stat:
             word = stat.group("stat").lower()
@@ -271,7 +374,7 @@ def _with_context(tp: Timepoint, text: str, start: int, end: int, rules: Timepoi
             tp = replace(tp, anchor="diagnosis")
         elif rules.helper("next_before").search(text[max(0, start - 20) : start]):
             tp = replace(tp, anchor="previous")
-    if tp.kind == "relative" and re.search(r"of\s+(?:treatment|therapy)$", text[start:end], re.I):
+    if tp.kind == "relative" and _OF_TREATMENT_END.search(text[start:end]):
         obj = rules.helper("treatment_with_after").search(text[end : end + 60])
         if obj:
             tp = replace(tp, anchor=event_anchor("treatment with " + obj.group("obj")))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pipeline.segment.model import Section, Segmentation, Sentence, Table, TableRow
 from pipeline.segment.sections import (
     SectionRules,
-    find_sections,
     is_standalone_heading,
     paragraphs,
+    sections_of_paragraphs,
     split_at_headings,
     split_lines,
 )
@@ -18,7 +18,9 @@ __all__ = ["Section", "Segmentation", "Sentence", "Table", "TableRow", "segment"
 
 def segment(text: str) -> Segmentation:
     """Segment a clean text into sections, tables (with rows) and sentences."""
-    sections, tables, furniture = find_sections(text)
+    rules = _rules()
+    paras = split_at_headings(paragraphs(split_lines(text)), rules)
+    sections, tables, furniture = sections_of_paragraphs(text, paras, rules)
     furniture_set = set(furniture)
     sentences: list[Sentence] = []
     table_spans = [(t.start, t.end) for t in tables]
@@ -26,8 +28,7 @@ def segment(text: str) -> Segmentation:
         if t.header:
             sentences.append(Sentence(t.header[0], t.header[1], "table_header"))
         sentences.extend(Sentence(r.start, r.end, "table_row") for r in t.rows)
-    lines = split_lines(text)
-    for para in split_at_headings(paragraphs(lines), _rules()):
+    for para in paras:
         # lines of a table are its rows; prose glued to a table's footnote is still prose
         body = [
             line for line in para
@@ -36,7 +37,7 @@ def segment(text: str) -> Segmentation:
         ]
         if not body:
             continue
-        if len(body) == 1 and is_standalone_heading(body[0].text, _rules()):
+        if len(body) == 1 and is_standalone_heading(body[0].text, rules):
             span = trim_span(text, body[0].start, body[0].end)
             if span:
                 sentences.append(Sentence(*span, "heading"))

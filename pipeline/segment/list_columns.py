@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from itertools import combinations_with_replacement
 
@@ -26,6 +26,7 @@ State = tuple[int, str]  # parenthesis depth, kind of the last token
 START: State = (0, "START")
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\W\d_][\w\-]*|[^\w\s]")
 _NON_SPACE = re.compile(r"\S")
+_LINE = re.compile(r"[^\n]+")
 _PUNCTUATION = {"(": "OPEN", ")": "CLOSE", ",": "COMMA", ";": "COMMA", ":": "COLON", "|": "NOISE",
                 "=": "NOISE", "/": "JOIN", "-": "JOIN", "–": "JOIN", "+": "JOIN"}
 _NEVER_IN_A_LIST = ("OTHER", "CELL", "NOISE")
@@ -37,6 +38,7 @@ class ListVocabulary:
     """What the words of a treatment list are: drug names, parts of a dose, or cells of their own."""
 
     drugs: tuple[re.Pattern[str], ...]
+    drug_may_start: Callable[[str, int], bool]  # whether a drug name may start at an offset of a line
     unit: re.Pattern[str]
     dose: tuple[re.Pattern[str], ...]
     split_words: frozenset[str]
@@ -57,6 +59,7 @@ def list_vocabulary() -> ListVocabulary:
     """The vocabulary from package data: drug lexicons, dose patterns, ``table_lists`` cues."""
     from pipeline.extractors.doses import dose_patterns
     from pipeline.extractors.lexicon import load_lexicon
+    from pipeline.extractors.phrases import first_words, may_start_at
 
     origin = "pipeline/data/attribution.yaml"
     data = yaml.safe_load(resources.files("pipeline.data").joinpath("attribution.yaml").read_text("utf-8"))
@@ -72,10 +75,16 @@ def list_vocabulary() -> ListVocabulary:
     for exact in (True, False):
         surfaces = sorted((re.escape(e.surface) for e in entries if e.exact == exact), key=len, reverse=True)
         drugs.append(re.compile(rf"(?<![\w-])(?:{'|'.join(surfaces)})(?![\w-])", 0 if exact else re.I))
+    names = first_words(e.surface for e in entries)
+    may_start = partial(may_start_at, words=names) if names is not None else _anywhere
     patterns = dose_patterns()
-    return ListVocabulary(tuple(drugs), patterns["unit"].regex,
+    return ListVocabulary(tuple(drugs), may_start, patterns["unit"].regex,
                           (patterns["frequency"].regex, patterns["route"].regex),
                           words["split_words"], words["dose_joiners"], words["cell_words"])
+
+
+def _anywhere(line: str, at: int) -> bool:
+    return True
 
 
 def header_list_phases(header: str) -> tuple[str, ...]:
@@ -121,7 +130,9 @@ def _tokens(line: str, vocab: ListVocabulary) -> list[_Token]:
     pos = 0
     while m := _NON_SPACE.search(line, pos):
         at = m.start()
-        drug_end = max((d.end() for rx in vocab.drugs if (d := rx.match(line, at))), default=0)
+        drug_end = 0
+        if vocab.drug_may_start(line, at):
+            drug_end = max((d.end() for rx in vocab.drugs if (d := rx.match(line, at))), default=0)
         if drug_end and line[at:drug_end].lower() not in vocab.cell_words:
             out.append(_Token(at, drug_end, "DRUG", line[at:drug_end].lower()))
             pos = drug_end
@@ -168,7 +179,7 @@ def wrapped_names(
     """The two-word names the layout wrapped over a line break in ``row``'s list columns
     (``Cys`` ... next line ``A``): the span of the word before the break and the whole name."""
     vocab = vocab or list_vocabulary()
-    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text[row.start:row.end])
+    lines = [(m.start(), m.group()) for m in _LINE.finditer(text[row.start:row.end])
              if m.group().strip()]
     texts = [line for _, line in lines]
     out = []
@@ -256,6 +267,20 @@ def _column_of(cuts: tuple[int, ...], j: int) -> int:
 Column = tuple[State, bool, frozenset[str]]  # grammar state, last piece short, drugs named
 Cost = tuple[int, int, int]  # breaches of the grammar, of the layout, pieces
 Choice = tuple[tuple[int, ...], list[tuple[int, ...]]]  # the cuts taken, and every best cut
+Fed = tuple[State, int, frozenset[str]]  # grammar state, breaches of the grammar, drugs named
+
+
+def _feed(tokens: list[_Token], state: State, seen: frozenset[str]) -> list[Fed]:
+    """A list column fed ``tokens`` from ``state`` with the drugs ``seen``: after each prefix of
+    ``tokens`` (the empty one first), its state, the breaches so far and the drugs named."""
+    out = [(state, 0, seen)]
+    grammar = 0
+    for tok in tokens:
+        state, bad = _step(state, tok.kind)
+        grammar += bad + (tok.name in seen)
+        seen = seen | {tok.name} if tok.name else seen
+        out.append((state, grammar, seen))
+    return out
 
 
 def _split_continuations(
@@ -269,32 +294,59 @@ def _split_continuations(
     cut the lines into the fewest pieces."""
     n = len(states)
     memo: dict[tuple[int, tuple[Column, ...]], tuple[Cost, list[Choice]]] = {}
+    all_cuts = [_cuts(tokens, n) for tokens in lines]
+    # every line with tokens is cut into one piece at least
+    pieces_after = [sum(1 for tokens in lines[i + 1:] if tokens) for i in range(len(lines))]
+    # a column's pieces of line i that start at token a, from one state: prefixes of one feed
+    fed: dict[tuple[int, int, State, frozenset[str]], list[Fed]] = {}
+
+    def cut(i: int, at: tuple[Column, ...], k: int) -> tuple[Cost, int, tuple[Column, ...]]:
+        """Line ``i`` cut its ``k``-th way: the cost, ``k``, and the columns after it."""
+        cuts = all_cuts[i][k]
+        line = lines[i]
+        grammar, layout, pieces, new = 0, 0, 0, list(at)
+        for c in range(n):
+            a, b = cuts[c], cuts[c + 1]
+            if a == b:
+                continue
+            state, short, seen = at[c]
+            layout += short
+            pieces += 1
+            key = (i, a, state, seen)
+            prefixes = fed.get(key)
+            if prefixes is None:
+                prefixes = fed[key] = _feed(line[a:], state, seen)
+            state, bad, seen = prefixes[b - a]
+            grammar += bad
+            new[c] = (state, 2 * (line[b - 1].end - line[a].start) < widths[c], seen)
+        return (grammar, layout, pieces), k, tuple(new)
 
     def best(i: int, at: tuple[Column, ...]) -> tuple[Cost, list[Choice]]:
         if i == len(lines):
             return (sum(state[0] > 0 for state, _, _ in at), 0, 0), []  # a "(" never closed
-        if (i, at) not in memo:
-            options = []
-            for cuts in _cuts(lines[i], n):
-                grammar, layout, pieces, new = 0, 0, 0, list(at)
-                for c in range(n):
-                    piece = lines[i][cuts[c]:cuts[c + 1]]
-                    if not piece:
-                        continue
-                    state, short, seen = new[c]
-                    layout += short
-                    pieces += 1
-                    for tok in piece:
-                        state, bad = _step(state, tok.kind)
-                        grammar += bad + (tok.name in seen)
-                        seen = seen | {tok.name} if tok.name else seen
-                    new[c] = (state, 2 * (piece[-1].end - piece[0].start) < widths[c], seen)
-                (g, lay, pie), path = best(i + 1, tuple(new))
-                options.append(((grammar + g, layout + lay, pieces + pie), cuts, path))
-            low = min(o[0] for o in options)
-            optimal = [o for o in options if o[0] == low]
-            memo[i, at] = (low, [(optimal[0][1], [o[1] for o in optimal]), *optimal[0][2]])
-        return memo[i, at]
+        found = memo.get((i, at))
+        if found is not None:
+            return found
+        # cheapest line cut first: once a cut costs more than the best whole split even if the
+        # lines after it cost the least they can, no later cut can tie with it
+        options = sorted(cut(i, at, k) for k in range(len(all_cuts[i])))
+        low: Cost | None = None
+        optimal: list[tuple[int, list[Choice]]] = []
+        for (grammar, layout, pieces), k, new in options:
+            if low is not None and (grammar, layout, pieces + pieces_after[i]) > low:
+                break
+            (g, lay, pie), path = best(i + 1, new)
+            total = (grammar + g, layout + lay, pieces + pie)
+            if low is None or total < low:
+                low, optimal = total, [(k, path)]
+            elif total == low:
+                optimal.append((k, path))
+        assert low is not None  # a line has one cut at least
+        optimal.sort(key=lambda o: o[0])
+        cuts_of = all_cuts[i]
+        found = memo[i, at] = (low, [(cuts_of[optimal[0][0]], [cuts_of[k] for k, _ in optimal]),
+                                     *optimal[0][1]])
+        return found
 
     start = tuple((state, False, names) for state, names in zip(states, named, strict=True))
     out = []

@@ -35,6 +35,7 @@ class SectionRules:
     table_footnote: re.Pattern[str]
     furniture: tuple[re.Pattern[str], ...]
     article_types: frozenset[str]
+    longest_heading: int
 
 
 def parse_section_rules(data: Any, origin: str) -> SectionRules:
@@ -54,6 +55,7 @@ def parse_section_rules(data: Any, origin: str) -> SectionRules:
             table_footnote=re.compile(data["table_footnote"]),
             furniture=tuple(re.compile(p) for p in data["furniture"]),
             article_types=frozenset(str(x).lower() for x in data["article_types"]),
+            longest_heading=max(map(len, headings), default=0),
         )
     except (KeyError, TypeError, AttributeError, re.error) as exc:
         raise ValueError(f"{origin}: invalid section rules: {exc!r}") from exc
@@ -117,12 +119,12 @@ def is_standalone_heading(line: str, rules: SectionRules) -> bool:
 
 def is_boundary_line(line: str, rules: SectionRules) -> bool:
     """A line that stands on its own: a heading, a case heading or a table/figure caption."""
+    return is_standalone_heading(line, rules) or _is_caption_line(line, rules)
+
+
+def _is_caption_line(line: str, rules: SectionRules) -> bool:
     stripped = line.strip()
-    return bool(
-        is_standalone_heading(line, rules)
-        or is_caption(stripped, rules.table_caption)
-        or is_caption(stripped, rules.figure_caption)
-    )
+    return is_caption(stripped, rules.table_caption) or is_caption(stripped, rules.figure_caption)
 
 
 def split_at_headings(paras: list[list[Line]], rules: SectionRules) -> list[list[Line]]:
@@ -134,11 +136,12 @@ def split_at_headings(paras: list[list[Line]], rules: SectionRules) -> list[list
     for para in paras:
         current: list[Line] = []
         for line in para:
-            if current and is_boundary_line(line.text, rules):
+            standalone = is_standalone_heading(line.text, rules)
+            if current and (standalone or _is_caption_line(line.text, rules)):
                 out.append(current)
                 current = []
             current.append(line)
-            if is_standalone_heading(line.text, rules):
+            if standalone:
                 out.append(current)
                 current = []
         if current:
@@ -146,8 +149,19 @@ def split_at_headings(paras: list[list[Line]], rules: SectionRules) -> list[list
     return out
 
 
+def _without_markup(line: str) -> str:
+    """``line`` without white space, ``#``, ``*`` or ``:`` at either end."""
+    previous, bare = None, line
+    while bare != previous:
+        previous, bare = bare, bare.strip().strip("#*:")
+    return bare
+
+
 def heading_kind(line: str, rules: SectionRules) -> tuple[str, str] | None:
     """``(kind, title)`` when the line is a known heading on its own."""
+    # a heading's markup and white space are all a line holds besides the heading
+    if len(_without_markup(line)) > rules.longest_heading:
+        return None
     m = MARKUP.match(line)
     body = m.group("body").strip() if m else line.strip()
     kind = rules.headings.get(body.lower())
@@ -188,8 +202,15 @@ def find_sections(
 ) -> tuple[list[Section], list[Table], list[tuple[int, int]]]:
     """Sections (covering the whole text), tables, and furniture line spans."""
     rules = rules or default_section_rules()
-    lines = split_lines(text)
-    paras = split_at_headings(paragraphs(lines), rules)
+    return sections_of_paragraphs(text, split_at_headings(paragraphs(split_lines(text)), rules), rules)
+
+
+def sections_of_paragraphs(
+    text: str, paras: list[list[Line]], rules: SectionRules
+) -> tuple[list[Section], list[Table], list[tuple[int, int]]]:
+    """:func:`find_sections` over the text's paragraphs as :func:`split_at_headings` gives them
+    (``paras`` is left as it is)."""
+    paras = list(paras)
     sections: list[Section] = []
     tables: list[Table] = []
     furniture: list[tuple[int, int]] = []

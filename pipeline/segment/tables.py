@@ -14,6 +14,9 @@ from pipeline.segment.model import Table, TableRow
 
 ROW_NUMBER = re.compile(r"^[ \t]*(?P<n>\d{1,3})(?=[ \t]+\S)")
 PROSE_PARAGRAPH = re.compile(r"^[A-Z][a-z]+(?: [a-z]+){5,}.*[.]$", re.S)
+DIGIT = re.compile(r"\d")
+CELL_BAR = re.compile(r"\|")
+SEPARATOR_ROW = re.compile(r"[\s|:\-]+")  # a Markdown table's |---|:--| row
 
 
 class LineLike(Protocol):
@@ -67,7 +70,7 @@ def read_table(
         and not _is_cellular(body[0].text)
         and not ROW_NUMBER.match(body[0].text)
         and len(body[0].text.split()) <= 20
-        and not re.search(r"\d", body[0].text[:3])
+        and not DIGIT.search(body[0].text[:3])
     ):
         # a caption continued on the next paragraph ("Table1" then its title)
         caption_text += " " + body[0].stripped
@@ -118,7 +121,7 @@ def _cells(line: LineLike) -> tuple[tuple[int, int], ...]:
     """Cell spans of a Markdown or tab-separated line, trimmed of white space."""
     text = line.text
     if text.strip().startswith("|"):
-        bounds = [m.start() for m in re.finditer(r"\|", text)]
+        bounds = [m.start() for m in CELL_BAR.finditer(text)]
         pieces = list(zip(bounds, bounds[1:], strict=False))
         spans = [(a + 1, b) for a, b in pieces]
     else:
@@ -142,8 +145,8 @@ def _rows(body: list[LineLike]) -> tuple[list[TableRow], tuple[int, int] | None,
         rows = []
         header = (cellular[0].start, cellular[0].end)
         for line in cellular[1:]:
-            if re.fullmatch(r"[\s|:\-]+", line.text):
-                continue  # Markdown separator row
+            if SEPARATOR_ROW.fullmatch(line.text):
+                continue
             cells = _cells(line)
             nonempty = [c for c in cells if c[1] > c[0]]
             key = line.text[nonempty[0][0] - line.start : nonempty[0][1] - line.start] if nonempty else None

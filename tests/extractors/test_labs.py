@@ -195,3 +195,33 @@ def test_pattern_file_errors_name_file_and_pattern(data: dict[str, object], mess
 def test_lab_rules_expand_every_fragment() -> None:
     rules = lab_rules()
     assert not any(re.search(r"\{\{\w+\}\}", p.regex.pattern) for p in rules.patterns)
+
+
+LEAD = r"(?<![\w-])(?:IL-6|CRP|(?i:ferritin))(?![\w-])"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "led"),
+    [(f"(?P<analyte>(?:{LEAD})(?!x)) was", True), (f"(?:{LEAD})\\s+\\d", True),
+     (f"(?P<list>(?P<analyte>{LEAD})(?:, (?:{LEAD}))*) (?P<qual>high)", True),
+     (f"(?P<analyte>{LEAD}) was|low", False), (f"(?P<analyte>{LEAD}|ESR) was", False),
+     (f"(?i:{LEAD}) was", False), (f"high (?:{LEAD})", False), (f"(?:{LEAD})?\\d", False)],
+)
+def test_labs_patterns_led_by_the_lexicon(pattern: str, led: bool) -> None:
+    from pipeline.extractors.labs import leads_with
+
+    assert leads_with(re.compile(pattern), LEAD) is led
+
+
+def test_labs_lexicon_led_patterns_are_run_only_where_an_analyte_starts() -> None:
+    from pipeline.extractors.labs import analyte_first_words, run_pattern
+    from pipeline.extractors.phrases import word_starts
+
+    assert [p.name for p in lab_rules().patterns if p.lexicon_led] == [
+        "value_change", "value", "qualifier_after", "predicate"]
+    words = analyte_first_words()
+    assert words is not None
+    text = ("The CRP level was 12 mg/L; serum ferritin fell from 1,200 to 300 ng/ml and anti-dsDNA "
+            "positive, IL-6 increased. White blood cell count of 15.3 × 10^9/L.")
+    for pattern in lab_rules().patterns:
+        assert run_pattern(pattern, text, starts=word_starts(text, words)) == run_pattern(pattern, text)

@@ -128,3 +128,34 @@ def test_split_sentences(text, expected):
 def test_word_before_a_full_stop(text, word):
     stop = len(text) - 1 if text.endswith(".") else len(text)
     assert word_before(text, stop) == word
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [("Methods", ("methods", "Methods")), ("## **Methods**:", ("methods", "Methods")),
+     ("  \t**Case presentation** : ", ("case_presentation", "Case presentation")),
+     ("\u00a0Discussion\u00a0", ("discussion", "Discussion")),
+     ("Methods were approved by the ethics committee of the hospital.", None), ("", None)],
+)
+def test_heading_kind_with_markup_and_white_space(line, expected):
+    from pipeline.segment.sections import default_section_rules, heading_kind
+
+    assert heading_kind(line, default_section_rules()) == expected
+
+
+def test_sections_of_paragraphs_is_find_sections(paper_text):
+    from pipeline.segment.sections import (
+        default_section_rules,
+        find_sections,
+        paragraphs,
+        sections_of_paragraphs,
+        split_at_headings,
+        split_lines,
+    )
+
+    text, _, _ = clean_text(paper_text("csle"))
+    rules = default_section_rules()
+    paras = split_at_headings(paragraphs(split_lines(text)), rules)
+    before = [list(p) for p in paras]
+    assert sections_of_paragraphs(text, paras, rules) == find_sections(text)
+    assert paras == before  # the paragraphs it was given are left as they were

@@ -156,3 +156,17 @@ def test_tables_flattened_table_with_one_list_and_a_wrapped_name():
     cys = text.index("Cys from")
     assert wrapped_names(text, first) == [(cys, cys + 3, "Cys A")]
     assert wrapped_names(text, table.rows[1]) == []
+
+
+def test_tables_three_lists_interleaved_line_by_line():
+    lines = [
+        "4 MP (10 mg qd), HCQ (200 mg bid), 5 12 Ongoing MP (5 mg qd), MMF (0.5 g 3 Improved "
+        "baricitinib (4 mg qd), HCQ",
+        "(0.5 g bid), tacrolimus bid), rituximab (375 mg (200 mg bid),",
+        "(1 mg bid) q4w), belimumab tacrolimus (1 mg bid)",
+    ]
+    assert texts(lines, 3) == [
+        ["MP (10 mg qd), HCQ (200 mg bid),", "(0.5 g bid), tacrolimus", "(1 mg bid)"],
+        ["MP (5 mg qd), MMF (0.5 g", "bid), rituximab (375 mg", "q4w), belimumab"],
+        ["baricitinib (4 mg qd), HCQ", "(200 mg bid),", "tacrolimus (1 mg bid)"],
+    ]
