@@ -4,7 +4,6 @@ compiles and passes its own examples."""
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -12,10 +11,7 @@ from typing import Any
 
 import yaml
 
-if sys.version_info >= (3, 11):
-    from re import _parser as regex_parser  # type: ignore[attr-defined]
-else:  # pragma: no cover - Python 3.10
-    import sre_parse as regex_parser
+from pipeline.regex_analysis import required_literals
 
 _IGNORECASE = int(re.IGNORECASE)  # a plain int: flag arithmetic on the enum is slow
 PHASES = ("prior", "at_initiation", "started", "discontinued", "last_followup")
@@ -33,34 +29,16 @@ class Cue:
     phase: str = ""
     last_only: bool = False
     at: str = ""  # the measurement time a ``header_times`` cue states
-    needs: str = ""  # what every match holds (lower case if the cue ignores case), from the regex
+    needs: frozenset[str] | None = None  # every match holds one (lower case if the cue ignores case)
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first match in ``text``."""
-        if self.needs:
-            if not self.regex.flags & _IGNORECASE:
-                if self.needs not in text:
-                    return None
-            elif text.isascii() and self.needs not in text.lower():
+        folded = self.regex.flags & _IGNORECASE
+        if self.needs is not None and (text.isascii() or not folded):  # folded literals: ASCII only
+            seen = text.lower() if folded else text
+            if not any(literal in seen for literal in self.needs):
                 return None
         return self.regex.search(text)
-
-
-def required_text(regex: re.Pattern[str]) -> str:
-    """Characters that every match of ``regex`` holds: the longest run of literals in its top-level
-    sequence (zero-width assertions between them do not break a run), in lower case when the regex
-    ignores case; empty when there is none, or when it is not ASCII and case is ignored."""
-    parsed = regex_parser.parse(regex.pattern, regex.flags)
-    longest = run = ""
-    for op, arg in parsed.data:
-        if op is regex_parser.LITERAL:
-            run += chr(arg)
-            longest = max(longest, run, key=len)
-        elif op is not regex_parser.AT:
-            run = ""
-    if regex.flags & _IGNORECASE:
-        return longest.lower() if longest.isascii() else ""
-    return longest
 
 
 @dataclass(frozen=True)
@@ -124,7 +102,8 @@ def _cue(raw: Any, where: str, flags: int, phased: bool = False) -> Cue:
         raise ValueError(f"{ORIGIN}: {where}: {exc}") from exc
     examples = raw.get("examples") or {}
     cue = Cue(where, regex, tuple(examples.get("match") or ()), tuple(examples.get("no_match") or ()),
-              phase, bool(raw.get("last_only", False)), str(raw.get("at", "")), required_text(regex))
+              phase, bool(raw.get("last_only", False)), str(raw.get("at", "")),
+              required_literals(regex, fold_case=True))
     problems = example_problems(cue)
     if problems:
         raise ValueError(f"{ORIGIN}: {problems[0]}")

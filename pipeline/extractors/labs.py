@@ -8,7 +8,6 @@ regex templates over the analyte lexicon ``pipeline/data/analytes.tsv``); tables
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -25,12 +24,8 @@ from pipeline.normalize.labs import (
     parse_number,
     parse_unit,
 )
+from pipeline.regex_analysis import leads_with
 from pipeline.segment.model import Table
-
-if sys.version_info >= (3, 11):
-    from re import _parser as regex_parser  # type: ignore[attr-defined]
-else:  # pragma: no cover - Python 3.10
-    import sre_parse as regex_parser
 
 RESOURCE = "labs.yaml"
 QUALS = frozenset({"positive", "negative", "elevated", "decreased", "normal"})
@@ -153,34 +148,6 @@ def parse_rule_file(data: Any, origin: str, builtins: Mapping[str, str], kinds: 
         led = "LEXICON" in fragments and leads_with(regex, fragments["LEXICON"])
         patterns.append(RulePattern(name, raw["kind"], regex, *_examples(raw.get("examples"), where), led))
     return RuleFile(origin, tuple(patterns), fragments, words)
-
-
-def leads_with(regex: re.Pattern[str], lead: str) -> bool:
-    """Whether every match of ``regex`` starts with a match of the regex ``lead``, which matches
-    no empty string: the parse of ``regex`` opens with ``lead``'s, inside groups that set no flags."""
-    head = regex_parser.parse(lead, regex.flags)
-    parsed = regex_parser.parse(regex.pattern, regex.flags)
-    if head.getwidth()[0] == 0 or head.state.flags != parsed.state.flags:
-        return False
-    want = _parse_tree(head.data)
-    items = parsed.data
-    while _parse_tree(items[: len(want)]) != want:
-        if not items or items[0][0] is not regex_parser.SUBPATTERN:
-            return False
-        _group, add_flags, del_flags, inner = items[0][1]
-        if add_flags or del_flags:
-            return False
-        items = inner.data
-    return True
-
-
-def _parse_tree(node: Any) -> Any:
-    """A parsed regex (or part of one) as nested tuples, comparable with ``==``."""
-    if isinstance(node, regex_parser.SubPattern):
-        return tuple(_parse_tree(item) for item in node.data)
-    if isinstance(node, list | tuple):
-        return tuple(_parse_tree(item) for item in node)
-    return node
 
 
 @cache

@@ -12,8 +12,7 @@ cells of flattened tables are read by their column's place among the numeric col
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -23,12 +22,8 @@ import yaml
 
 from pipeline.extractors.found import Found
 from pipeline.normalize.timepoints import Timepoint, event_anchor, parse_timepoint, to_months
+from pipeline.regex_analysis import first_characters
 from pipeline.segment import Segmentation, Table, segment
-
-if sys.version_info >= (3, 11):
-    from re import _parser as regex_parser  # type: ignore[attr-defined]
-else:  # pragma: no cover - Python 3.10
-    import sre_parse as regex_parser
 
 LABEL = "TIMEPOINT"
 PATTERNS_RESOURCE = "timepoints.yaml"
@@ -78,96 +73,16 @@ class TimepointRules:
         return self.helpers[name].regex
 
 
-class _Unread(Exception):
-    """A regex construct that :func:`start_guard` does not read."""
-
-
-_REPEATS = tuple(getattr(regex_parser, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
-                 if hasattr(regex_parser, name))
-_ZERO_WIDTH = (regex_parser.AT, regex_parser.ASSERT, regex_parser.ASSERT_NOT)
-_CATEGORIES = {regex_parser.CATEGORY_DIGIT: r"\d", regex_parser.CATEGORY_NOT_DIGIT: r"\D",
-               regex_parser.CATEGORY_WORD: r"\w", regex_parser.CATEGORY_NOT_WORD: r"\W",
-               regex_parser.CATEGORY_SPACE: r"\s", regex_parser.CATEGORY_NOT_SPACE: r"\S"}
-_IGNORECASE = int(re.IGNORECASE)
-_ASCII_LETTERS = ((ord("A"), ord("Z")), (ord("a"), ord("z")))
-CodeRange = tuple[int, int, bool]
-"""First and last code point of characters a match may start with, and whether case is ignored."""
-
-
 def start_guard(regex: re.Pattern[str]) -> re.Pattern[str] | None:
     """``regex`` behind a lookahead for the characters its matches can start with, so that the
     engine tries the whole regex only where one of them stands; it finds what ``regex`` finds.
-    None when that set is not known or ``regex`` can match the empty string (or is verbose, or
-    ASCII-only: a class of ASCII-only categories would leave out what a ``(?u:...)`` group takes)."""
-    if regex.flags & (re.VERBOSE | re.ASCII):
-        return None
-    ranges: set[CodeRange] = set()
-    categories: set[str] = set()
+    None when :func:`pipeline.regex_analysis.first_characters` does not know them, or ``regex`` is
+    verbose (a comment would swallow the closing parenthesis) or opens with inline flags."""
+    start = None if regex.flags & re.VERBOSE else first_characters(regex)
     try:
-        parsed = regex_parser.parse(regex.pattern, regex.flags)
-        if _first_characters(parsed.data, parsed.state.flags, ranges, categories):
-            return None
-        return re.compile(f"(?=[{_character_class(ranges, categories)}])(?:{regex.pattern})", regex.flags)
-    except (_Unread, re.error):
+        return None if start is None else re.compile(f"(?={start})(?:{regex.pattern})", regex.flags)
+    except re.error:  # global flags such as "(?i)" must open the pattern
         return None
-
-
-def _first_characters(items: Sequence[tuple[Any, Any]], flags: int, ranges: set[CodeRange],
-                      categories: set[str]) -> bool:
-    """Add the characters that a match of the parsed ``items`` can start with to ``ranges`` and
-    ``categories`` (``\\d``, ``\\w``, ...); return whether it can match the empty string."""
-    for op, arg in items:
-        if op in _ZERO_WIDTH:
-            continue
-        folded = bool(flags & _IGNORECASE)
-        if op is regex_parser.LITERAL:
-            ranges.add((arg, arg, folded))
-            return False
-        if op is regex_parser.IN:
-            for kind, value in arg:
-                if kind is regex_parser.LITERAL:
-                    ranges.add((value, value, folded))
-                elif kind is regex_parser.RANGE:
-                    ranges.add((value[0], value[1], folded))
-                elif kind is regex_parser.CATEGORY and value in _CATEGORIES:
-                    categories.add(_CATEGORIES[value])
-                else:
-                    raise _Unread(kind)
-            return False
-        if op is regex_parser.SUBPATTERN:
-            _group, add_flags, del_flags, sub = arg
-            empty = _first_characters(sub.data, (flags | add_flags) & ~del_flags, ranges, categories)
-        elif op is regex_parser.ATOMIC_GROUP:
-            empty = _first_characters(arg.data, flags, ranges, categories)
-        elif op is regex_parser.BRANCH:
-            empty = any([_first_characters(alt.data, flags, ranges, categories) for alt in arg[1]])
-        elif op in _REPEATS:
-            low, high, sub = arg
-            if high == 0:
-                continue
-            empty = _first_characters(sub.data, flags, ranges, categories) or low == 0
-        else:
-            raise _Unread(op)
-        if not empty:
-            return False
-    return True
-
-
-def _character_class(ranges: set[CodeRange], categories: set[str]) -> str:
-    """The body of a character class of ``ranges`` and ``categories``; ranges that ignore case
-    take in the other case of ASCII letters, every non-ASCII character for ASCII letters and every
-    ASCII letter for non-ASCII ones (the engine folds some of each to the other)."""
-    spans: set[tuple[int, int]] = set()
-    for low, high, folded in ranges:
-        spans.add((low, high))
-        if not folded:
-            continue
-        for code in range(low, min(high, 127) + 1):
-            if chr(code).isalpha():
-                spans.update(((ord(chr(code).lower()),) * 2, (ord(chr(code).upper()),) * 2, (128, 0x10FFFF)))
-        if high > 127:
-            spans.update(_ASCII_LETTERS)
-    return "".join(rf"\U{low:08x}-\U{high:08x}" for low, high in sorted(spans)) + "".join(sorted(categories))
 
 
 def _sentence_prefix(text: str, start: int, rules: TimepointRules, limit: int = 160) -> str:

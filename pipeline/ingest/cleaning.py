@@ -11,9 +11,7 @@ where a match cannot reach far from them, only the text around them is searched.
 
 from __future__ import annotations
 
-import importlib
 import re
-import sys
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -24,9 +22,7 @@ from typing import Any
 import yaml
 
 from pipeline.ingest.offsets import Edit, OffsetMap, apply_edits
-
-# the parser behind ``re``, which reads patterns into the items the literal analysis walks
-regex_parser: Any = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
+from pipeline.regex_analysis import match_reach, required_literals
 
 RULES_RESOURCE = "cleaning_rules.yaml"
 
@@ -106,164 +102,12 @@ def _greek_letter(match: re.Match[str], ctx: Context) -> str | None:
     return f"{match.group('name')}-{GREEK_OCR[match.group('letter')]}"
 
 
-def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """Strings of which every match of ``pattern`` needs one in the text searched (inside the match or
-    in a lookaround beside it); None when the pattern does not tell (say, it ignores case)."""
-    if pattern.flags & re.IGNORECASE:
-        return None
-    return _sequence_literals(list(regex_parser.parse(pattern.pattern, pattern.flags)))
-
-
-_REPEATS = tuple(getattr(regex_parser, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
-                 if hasattr(regex_parser, name))
-MAX_ALTERNATIVES = 32  # literal strings one requirement may list ("Case" or "CASE", then "l" or "I": 4)
-
-
-def _sequence_literals(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
-    """The most telling literal set that a sequence of parsed regex items needs: a run of items that
-    each match one of a few literal strings (with the literals of lookarounds beside it), or what a
-    group, lookaround, repeat or alternation inside the sequence needs."""
-    found: list[frozenset[str]] = []
-    run = frozenset([""])  # what the text just before this point is, when known
-
-    def close_run() -> None:
-        if "" not in run:
-            found.append(run)
-
-    for op, arg in items:
-        if op is regex_parser.AT:  # zero-width: the literals on either side are still adjacent
-            continue
-        if op is regex_parser.ASSERT:
-            direction, body = arg
-            if direction < 0:  # a lookbehind's last literals end where the run ends
-                behind = _edge_run(list(body), last=True)
-                if len(behind) > min(map(len, run)):
-                    run = frozenset([behind])
-            elif ahead := _edge_run(list(body), last=False):  # zero-width: later items follow the run
-                found.append(frozenset(text + ahead for text in run))
-            needed = _item_literals(op, arg)
-        else:
-            exact = _exact_strings(op, arg)
-            if exact is not None and len(run) * len(exact) <= MAX_ALTERNATIVES:
-                run = frozenset(text + more for text in run for more in exact)
-                continue
-            close_run()
-            run = frozenset([""])
-            needed = exact or _item_literals(op, arg)
-        if needed and "" not in needed:
-            found.append(needed)
-    close_run()
-    # the longest shortest string is the rarest in a text; fewer alternatives break ties
-    return max(found, key=lambda f: (min(map(len, f)), -len(f)), default=None)
-
-
-def _exact_strings(op: Any, arg: Any) -> frozenset[str] | None:
-    """The few literal strings that one parsed regex item matches, if that is all it matches."""
-    if op is regex_parser.LITERAL:
-        return frozenset(chr(arg))
-    if op is regex_parser.IN and all(kind is regex_parser.LITERAL for kind, _ in arg):
-        return frozenset(chr(code) for _, code in arg)
-    if op is regex_parser.SUBPATTERN and not arg[1] & re.IGNORECASE:
-        return _exact_sequence(list(arg[3]))
-    if op is regex_parser.BRANCH:
-        alternatives = [_exact_sequence(list(alt)) for alt in arg[1]]
-        if any(alt is None for alt in alternatives):
-            return None
-        union = frozenset(text for alt in alternatives if alt for text in alt)
-        return union if len(union) <= MAX_ALTERNATIVES else None
-    return None
-
-
-def _exact_sequence(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
-    """The few literal strings that a sequence of parsed regex items matches, if that is all."""
-    strings = frozenset([""])
-    for op, arg in items:
-        if op is regex_parser.AT:
-            continue
-        exact = _exact_strings(op, arg)
-        if exact is None or len(strings) * len(exact) > MAX_ALTERNATIVES:
-            return None
-        strings = frozenset(text + more for text in strings for more in exact)
-    return strings
-
-
-def _edge_run(items: list[tuple[Any, Any]], *, last: bool) -> str:
-    """The literal characters that a sequence of parsed regex items starts (or ends) with."""
-    run = []
-    for op, arg in reversed(items) if last else items:
-        if op is regex_parser.LITERAL:
-            run.append(chr(arg))
-        elif op is not regex_parser.AT:
-            break
-    return "".join(reversed(run) if last else run)
-
-
-def match_reach(pattern: re.Pattern[str]) -> int | None:
-    """How far from where a match of ``pattern`` starts the text it matches, or looks at around it,
-    can lie; None when there is no bound, or when it can match the empty string."""
-    parsed = regex_parser.parse(pattern.pattern, pattern.flags)
-    if parsed.getwidth()[0] == 0:
-        return None
-    width = _width(list(parsed))
-    return None if width is None else width + 1  # \b, ^ and $ look at the character beside them
-
-
-def _width(items: list[tuple[Any, Any]]) -> int | None:
-    """The most characters a sequence of parsed regex items matches, counting what lookarounds
-    read as matched; None when unbounded or not known."""
-    total = 0
-    for op, arg in items:
-        if op is regex_parser.AT:
-            continue
-        if op in (regex_parser.LITERAL, regex_parser.NOT_LITERAL, regex_parser.ANY, regex_parser.IN):
-            width: int | None = 1
-        elif op is regex_parser.SUBPATTERN:
-            width = _width(list(arg[3]))
-        elif op in (regex_parser.ASSERT, regex_parser.ASSERT_NOT):
-            width = _width(list(arg[1]))
-        elif op is regex_parser.BRANCH:
-            widths = [_width(list(alt)) for alt in arg[1]]
-            width = None if None in widths else max(w for w in widths if w is not None)
-        elif op in _REPEATS:
-            _low, high, body = arg
-            inner = _width(list(body))
-            width = None if inner is None or high == regex_parser.MAXREPEAT else high * inner
-        elif op is getattr(regex_parser, "ATOMIC_GROUP", None):
-            width = _width(list(arg))
-        else:  # group references and the like
-            width = None
-        if width is None:
-            return None
-        total += width
-    return total
-
-
 def _occurrences(text: str, literal: str) -> Iterator[int]:
     """Every index at which ``literal`` occurs in ``text``, overlapping ones too."""
     index = text.find(literal)
     while index >= 0:
         yield index
         index = text.find(literal, index + 1)
-
-
-def _item_literals(op: Any, arg: Any) -> frozenset[str] | None:
-    """What one parsed regex item that matches more than a few strings needs (None: nothing known)."""
-    if op is regex_parser.SUBPATTERN:
-        _group, add_flags, _del_flags, body = arg
-        return None if add_flags & re.IGNORECASE else _sequence_literals(list(body))
-    if op is regex_parser.ASSERT:  # a positive lookaround's text is in the source too
-        return _sequence_literals(list(arg[1]))
-    if op in _REPEATS:
-        low, _high, body = arg
-        return _sequence_literals(list(body)) if low >= 1 else None
-    if op is getattr(regex_parser, "ATOMIC_GROUP", None):
-        return _sequence_literals(list(arg))
-    if op is regex_parser.BRANCH:
-        alternatives = [_sequence_literals(list(alt)) for alt in arg[1]]
-        if any(alt is None for alt in alternatives):
-            return None
-        return frozenset(text for alt in alternatives if alt for text in alt)
-    return None
 
 
 FUNCTIONS: dict[str, Replacer] = {

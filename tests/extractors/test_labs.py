@@ -197,22 +197,6 @@ def test_lab_rules_expand_every_fragment() -> None:
     assert not any(re.search(r"\{\{\w+\}\}", p.regex.pattern) for p in rules.patterns)
 
 
-LEAD = r"(?<![\w-])(?:IL-6|CRP|(?i:ferritin))(?![\w-])"
-
-
-@pytest.mark.parametrize(
-    ("pattern", "led"),
-    [(f"(?P<analyte>(?:{LEAD})(?!x)) was", True), (f"(?:{LEAD})\\s+\\d", True),
-     (f"(?P<list>(?P<analyte>{LEAD})(?:, (?:{LEAD}))*) (?P<qual>high)", True),
-     (f"(?P<analyte>{LEAD}) was|low", False), (f"(?P<analyte>{LEAD}|ESR) was", False),
-     (f"(?i:{LEAD}) was", False), (f"high (?:{LEAD})", False), (f"(?:{LEAD})?\\d", False)],
-)
-def test_labs_patterns_led_by_the_lexicon(pattern: str, led: bool) -> None:
-    from pipeline.extractors.labs import leads_with
-
-    assert leads_with(re.compile(pattern), LEAD) is led
-
-
 def test_labs_lexicon_led_patterns_are_run_only_where_an_analyte_starts() -> None:
     from pipeline.extractors.labs import analyte_first_words, run_pattern
     from pipeline.extractors.phrases import word_starts

@@ -209,33 +209,16 @@ def test_found_offsets_are_half_open_and_trimmed() -> None:
     assert (f.start, f.end) == (0, len("Follow-up: 6 months"))
 
 
-GUARD_TEXT = ("After 3 years; at least 2\u00a0weeks, sophomore than 5 days. \u212aelvin \u212a7 ſix K6 k6 "
-              "İn 2019 ıs. ≥ 4 months_ x_y (a)a \u00e9t\u00e9 \U0001d7d8 TWO days")
-
-
-@pytest.mark.parametrize(
-    "pattern",
-    [r"\b(?i:at|after)\s+\d+", r"(?:[><≥≤]\s*|(?i:more|about)\s+)?\d+\s*(?i:days?|months?)",
-     r"(?<!\bfor\s)(?i:two|six)\s+\w+", r"(?i:k)\d", r"(?i:\u212a)\w+", r"(?i:[a-c]|[\u00e0-\u00ff])t",
-     r"(?i:ſ)\w+", r"(?i:İ)n", r"(?:x|)_y", r"(a)\1", r"(?>\d+)\s", r"\d{0}x", r"\w+\s"],
-)
-def test_start_guard_finds_what_the_regex_finds(pattern):
-    from pipeline.extractors.timepoints import start_guard
-
-    regex = re.compile(pattern)
-    guarded = start_guard(regex)
-    assert guarded is not None
-    assert [m.span() for m in guarded.finditer(GUARD_TEXT)] == [m.span() for m in regex.finditer(GUARD_TEXT)]
-    assert guarded.groupindex == regex.groupindex
-
-
-@pytest.mark.parametrize("pattern", [r"a*", r"(?:x|)", r"\b", r".x", r"[^a]x", r"[^\W\d]\w*_", r"(?x) a b", r"(?a)(?u:\w)", r"(a)?(?(1)b|c)"])
-def test_start_guard_is_none_where_the_first_character_is_not_known(pattern):
+@pytest.mark.parametrize("pattern", [r"(?x) a b", r"(?i)ab", r"a*", r".x"])
+def test_start_guard_is_none_for_verbose_regexes_global_flags_and_unknown_starts(pattern):
     from pipeline.extractors.timepoints import start_guard
 
     assert start_guard(re.compile(pattern)) is None
 
 
 def test_timepoint_finders_scan_behind_a_start_guard():
-    assert all(p.scanner is not None for p in RULES.finders)
     assert all(p.scanner is None for p in RULES.helpers.values())
+    text = " ".join(t for t, _ in SPANS) + " \u212aelvin ſix İn 2019 ıs. ≥ 4 months TWO days"
+    for p in RULES.finders:
+        assert p.scanner is not None, p.name
+        assert [m.span() for m in p.scanner.finditer(text)] == [m.span() for m in p.regex.finditer(text)], p.name

@@ -15,10 +15,9 @@ from pipeline.ingest.cleaning import (
     clean_text,
     default_rules,
     find_edits,
-    match_reach,
     parse_rules,
-    required_literals,
 )
+from pipeline.regex_analysis import match_reach, required_literals
 
 RULES = default_rules()
 MATCH_CASES = [(r, a, b) for r in RULES for a, b in r.match_examples]
@@ -118,29 +117,13 @@ def test_cleaning_never_crashes_on_random_text(source):
 
 # -- the shortcut: rules skip texts without their literals and search only around them ----------
 
-@pytest.mark.parametrize(("pattern", "needs"), [
-    (r"\bMMEF\b", {"MMEF"}),
-    (r"(?<=\d mg )g(?=\d+w\b)|(?<=\d g )g(?=\d+w\b)", {" mg g", " g g"}),
-    (r"(?m)^(?:Case|Patient)[lI](?=[ \t]*$)", {"Casel", "CaseI", "Patientl", "PatientI"}),
-    (r"(?<![\d.,])(\d{1,2})(\d)%", {"%"}),
-    (r"ab(?=cd)", {"abcd"}),
-    (r"x(?<=ax)y", {"axy"}),
-    (r"a(?<!q)b", {"a"}),
-    (r"(?:x|y)?z", {"z"}),
-    (r"[ab][cd]", {"ac", "ad", "bc", "bd"}),
-    (r"(?i)mmef", None),
-    (r"\d+", None),
-])
-def test_needed_literals_are_read_off_the_pattern(pattern, needs):
-    found = required_literals(re.compile(pattern))
-    assert (None if found is None else set(found)) == needs
-
-
-@pytest.mark.parametrize(("pattern", "reach"), [
-    (r"\bMMEF\b", 5), (r"(?<![\d.,])\d{1,2}\d%", 6), (r"-\n[ \t]*", None), (r"a?", None), (r"(a)\1", None),
-])
-def test_match_reach_is_bounded_only_when_it_can_be(pattern, reach):
-    assert match_reach(re.compile(pattern)) == reach
+def test_rules_read_needed_literals_and_reach_off_their_patterns():
+    rules = {rule.name: rule for rule in RULES}
+    assert rules["ocr_mmef"].needs == {"MMEF"} and rules["ocr_mmef"].reach == 5
+    assert rules["ligature"].needs is None and rules["dehyphenate"].reach is None
+    (folded,) = parse_rules({"rules": [{"name": "x", "pattern": "(?i)mmef", "replace": "MMF"}]}, "rules.yaml")
+    assert folded.needs is None  # the windows around literals search the text as it is
+    assert clean_text("the Mmef dose", [folded])[0] == "the MMF dose"
 
 
 def test_every_match_example_holds_a_needed_literal():

@@ -1,0 +1,289 @@
+"""What the parse of a regex proves about its matches, so that scanners can skip text no match uses.
+
+Python's ``re`` reads a pattern into a tree of ``(op, arg)`` items with an internal parser
+(``re._parser`` from Python 3.11, ``sre_parse`` before); this module is the package's only reader
+of that tree. Every answer holds for every match; None (or False) means "cannot tell", never "no".
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    from re import _parser as regex_parser  # type: ignore[attr-defined]
+else:  # pragma: no cover - Python 3.10
+    import sre_parse as regex_parser
+
+Item = tuple[Any, Any]  # one parsed item: an opcode (``LITERAL``, ``BRANCH``, ...) and its argument
+MAX_ALTERNATIVES = 32  # literal strings one requirement may list ("Case" or "CASE", then "l" or "I": 4)
+_IGNORECASE = int(re.IGNORECASE)  # a plain int: flag arithmetic on the enum is slow
+_REPEATS = tuple(getattr(regex_parser, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+                 if hasattr(regex_parser, name))
+_ATOMIC_GROUP = getattr(regex_parser, "ATOMIC_GROUP", None)  # ``(?>...)``, from Python 3.11
+_ZERO_WIDTH = (regex_parser.AT, regex_parser.ASSERT, regex_parser.ASSERT_NOT)
+_CATEGORIES = {regex_parser.CATEGORY_DIGIT: r"\d", regex_parser.CATEGORY_NOT_DIGIT: r"\D",
+               regex_parser.CATEGORY_WORD: r"\w", regex_parser.CATEGORY_NOT_WORD: r"\W",
+               regex_parser.CATEGORY_SPACE: r"\s", regex_parser.CATEGORY_NOT_SPACE: r"\S"}
+_ASCII_LETTERS = ((ord("A"), ord("Z")), (ord("a"), ord("z")))
+
+
+def parse(pattern: str, flags: int = 0) -> Any:
+    """``pattern`` as ``re`` parses it: items in ``.data``, the fewest and most characters a match
+    spans in ``.getwidth()``, the flags with the pattern's inline ones in ``.state.flags``."""
+    return regex_parser.parse(pattern, flags)
+
+
+def required_literals(regex: re.Pattern[str], *, fold_case: bool = False) -> frozenset[str] | None:
+    """Strings of which every match of ``regex`` needs one in the text searched (inside the match or
+    in a lookaround beside it): of the sets the parse shows, the one whose shortest string is longest.
+    None when no literal is needed, and when ``regex`` ignores case unless ``fold_case``: then only
+    ASCII sets count, in lower case, and they tell about ``text.lower()`` of an ASCII ``text`` only
+    (the engine folds some other characters, such as the Kelvin sign, onto ASCII letters)."""
+    ignores_case = regex.flags & _IGNORECASE
+    if ignores_case and not fold_case:
+        return None
+    found = _literal_sets(parse(regex.pattern, regex.flags).data)
+    if ignores_case:
+        found = [frozenset(text.lower() for text in f) for f in found if all(map(str.isascii, f))]
+    return _most_telling(found)
+
+
+def _most_telling(found: list[frozenset[str]]) -> frozenset[str] | None:
+    """The set whose shortest string is longest (the rarest in a text); fewer alternatives break ties."""
+    return max(found, key=lambda f: (min(map(len, f)), -len(f)), default=None)
+
+
+def _literal_sets(items: Sequence[Item]) -> list[frozenset[str]]:
+    """Literal sets that a sequence of parsed items needs: runs of items that each match one of a
+    few literal strings (with the literals of lookarounds beside them), and what a group,
+    lookaround, repeat or alternation inside the sequence needs."""
+    found: list[frozenset[str]] = []
+    run = frozenset([""])  # what the text just before this point is, when known
+    for op, arg in items:
+        if op is regex_parser.AT:  # zero-width: the literals on either side are still adjacent
+            continue
+        if op is regex_parser.ASSERT:
+            direction, body = arg
+            if direction < 0:  # a lookbehind's last literals end where the run ends
+                behind = _edge_run(body.data, last=True)
+                if len(behind) > min(map(len, run)):
+                    run = frozenset([behind])
+            elif ahead := _edge_run(body.data, last=False):  # zero-width: later items follow the run
+                found.append(frozenset(text + ahead for text in run))
+            needed = _item_literals(op, arg)
+        else:
+            exact = _exact_strings(op, arg)
+            if exact is not None and len(run) * len(exact) <= MAX_ALTERNATIVES:
+                run = frozenset(text + more for text in run for more in exact)
+                continue
+            if "" not in run:
+                found.append(run)
+            run = frozenset([""])
+            needed = exact or _item_literals(op, arg)
+        if needed and "" not in needed:
+            found.append(needed)
+    if "" not in run:
+        found.append(run)
+    return found
+
+
+def _exact_strings(op: Any, arg: Any) -> frozenset[str] | None:
+    """The few literal strings that one parsed item matches, if that is all it matches."""
+    if op is regex_parser.LITERAL:
+        return frozenset(chr(arg))
+    if op is regex_parser.IN and all(kind is regex_parser.LITERAL for kind, _ in arg):
+        return frozenset(chr(code) for _, code in arg)
+    if op is regex_parser.SUBPATTERN and not arg[1] & _IGNORECASE:
+        return _exact_sequence(arg[3].data)
+    if op is regex_parser.BRANCH:
+        alternatives = [_exact_sequence(alt.data) for alt in arg[1]]
+        if any(alt is None for alt in alternatives):
+            return None
+        union = frozenset(text for alt in alternatives if alt for text in alt)
+        return union if len(union) <= MAX_ALTERNATIVES else None
+    return None
+
+
+def _exact_sequence(items: Sequence[Item]) -> frozenset[str] | None:
+    """The few literal strings that a sequence of parsed items matches, if that is all."""
+    strings = frozenset([""])
+    for op, arg in items:
+        if op is regex_parser.AT:
+            continue
+        exact = _exact_strings(op, arg)
+        if exact is None or len(strings) * len(exact) > MAX_ALTERNATIVES:
+            return None
+        strings = frozenset(text + more for text in strings for more in exact)
+    return strings
+
+
+def _edge_run(items: Sequence[Item], *, last: bool) -> str:
+    """The literal characters that a sequence of parsed items starts (or ends) with."""
+    run = ""
+    for op, arg in reversed(items) if last else items:
+        if op is regex_parser.LITERAL:
+            run = chr(arg) + run if last else run + chr(arg)
+        elif op is not regex_parser.AT:
+            break
+    return run
+
+
+def _item_literals(op: Any, arg: Any) -> frozenset[str] | None:
+    """What one parsed item that matches more than a few strings needs (None: nothing known)."""
+    if op is regex_parser.BRANCH:
+        alternatives = [_most_telling(_literal_sets(alt.data)) for alt in arg[1]]
+        if any(alt is None for alt in alternatives):
+            return None
+        return frozenset(text for alt in alternatives if alt for text in alt)
+    if op is regex_parser.SUBPATTERN and not arg[1] & _IGNORECASE:
+        body = arg[3]
+    elif op is regex_parser.ASSERT:  # a positive lookaround's text is in the source too
+        body = arg[1]
+    elif op in _REPEATS and arg[0] >= 1:
+        body = arg[2]
+    elif op is _ATOMIC_GROUP:
+        body = arg
+    else:
+        return None
+    return _most_telling(_literal_sets(body.data))
+
+
+def match_reach(regex: re.Pattern[str]) -> int | None:
+    """How far from where a match of ``regex`` starts the text it matches, or looks at around it,
+    can lie; None when there is no bound, or when ``regex`` can match the empty string."""
+    parsed = parse(regex.pattern, regex.flags)
+    if parsed.getwidth()[0] == 0:
+        return None
+    width = _width(parsed.data)
+    return None if width is None else width + 1  # \b, ^ and $ look at the character beside them
+
+
+def _width(items: Sequence[Item]) -> int | None:
+    """The most characters a sequence of parsed items matches, counting what lookarounds read as
+    matched; None when unbounded or not known."""
+    total = 0
+    for op, arg in items:
+        if op is regex_parser.AT:
+            continue
+        if op in (regex_parser.LITERAL, regex_parser.NOT_LITERAL, regex_parser.ANY, regex_parser.IN):
+            width: int | None = 1
+        elif op is regex_parser.SUBPATTERN:
+            width = _width(arg[3].data)
+        elif op in (regex_parser.ASSERT, regex_parser.ASSERT_NOT):
+            width = _width(arg[1].data)
+        elif op is regex_parser.BRANCH:
+            widths = [_width(alt.data) for alt in arg[1]]
+            width = None if None in widths else max(w for w in widths if w is not None)
+        elif op in _REPEATS:
+            _low, high, body = arg
+            inner = _width(body.data)
+            width = None if inner is None or high == regex_parser.MAXREPEAT else high * inner
+        elif op is _ATOMIC_GROUP:
+            width = _width(arg.data)
+        else:  # group references and the like
+            width = None
+        if width is None:
+            return None
+        total += width
+    return total
+
+
+def leads_with(regex: re.Pattern[str], lead: str) -> bool:
+    """Whether every match of ``regex`` starts with a match of the regex ``lead``, which matches
+    no empty string: the parse of ``regex`` opens with ``lead``'s, inside groups that set no flags.
+    False when that is not so or cannot be told."""
+    head = parse(lead, regex.flags)
+    parsed = parse(regex.pattern, regex.flags)
+    if head.getwidth()[0] == 0 or head.state.flags != parsed.state.flags:
+        return False
+    want, size = repr(head.data), len(head.data)  # a parse's repr shows its items, nested ones too
+    items = parsed.data
+    while repr(items[:size]) != want:
+        if not items or items[0][0] is not regex_parser.SUBPATTERN:
+            return False
+        _group, add_flags, del_flags, inner = items[0][1]
+        if add_flags or del_flags:
+            return False
+        items = inner.data
+    return True
+
+
+class _Unread(Exception):
+    """A regex construct that :func:`first_characters` does not read."""
+
+
+def first_characters(regex: re.Pattern[str]) -> str | None:
+    """A character class (``[...]``, to be read under ``regex``'s flags) of every character that a
+    match of ``regex`` can start with. None when that is not known: ``regex`` can match the empty
+    string, or start with a construct not read here (``.``, a negated class, a group reference),
+    or is ASCII-only (a class of ASCII-only categories would leave out what ``(?u:...)`` takes)."""
+    if regex.flags & re.ASCII:
+        return None
+    spans: set[tuple[int, int]] = set()
+    categories: set[str] = set()
+    parsed = parse(regex.pattern, regex.flags)
+    try:
+        if _first_characters(parsed.data, parsed.state.flags, spans, categories):
+            return None
+    except _Unread:
+        return None
+    ranges = "".join(rf"\U{low:08x}-\U{high:08x}" for low, high in sorted(spans))
+    return f"[{ranges}{''.join(sorted(categories))}]"
+
+
+def _first_characters(items: Sequence[Item], flags: int, spans: set[tuple[int, int]],
+                      categories: set[str]) -> bool:
+    """Add the characters that a match of the parsed ``items`` can start with to ``spans`` (first and
+    last code points) and ``categories`` (``\\d``, ``\\w``, ...); return whether it can match ""."""
+    for op, arg in items:
+        if op in _ZERO_WIDTH:
+            continue
+        folded = bool(flags & _IGNORECASE)
+        if op is regex_parser.LITERAL:
+            _add_span(spans, arg, arg, folded)
+            return False
+        if op is regex_parser.IN:
+            for kind, value in arg:
+                if kind is regex_parser.LITERAL:
+                    _add_span(spans, value, value, folded)
+                elif kind is regex_parser.RANGE:
+                    _add_span(spans, value[0], value[1], folded)
+                elif kind is regex_parser.CATEGORY and value in _CATEGORIES:
+                    categories.add(_CATEGORIES[value])
+                else:
+                    raise _Unread(kind)
+            return False
+        if op is regex_parser.SUBPATTERN:
+            _group, add_flags, del_flags, sub = arg
+            empty = _first_characters(sub.data, (flags | add_flags) & ~del_flags, spans, categories)
+        elif op is _ATOMIC_GROUP:
+            empty = _first_characters(arg.data, flags, spans, categories)
+        elif op is regex_parser.BRANCH:
+            empty = any([_first_characters(alt.data, flags, spans, categories) for alt in arg[1]])
+        elif op in _REPEATS:
+            low, high, sub = arg
+            if high == 0:
+                continue
+            empty = _first_characters(sub.data, flags, spans, categories) or low == 0
+        else:
+            raise _Unread(op)
+        if not empty:
+            return False
+    return True
+
+
+def _add_span(spans: set[tuple[int, int]], low: int, high: int, folded: bool) -> None:
+    """Add the code points ``low`` to ``high``; when case is ignored, also the other case of ASCII
+    letters, every non-ASCII character for ASCII letters and every ASCII letter for non-ASCII ones
+    (the engine folds some of each to the other)."""
+    spans.add((low, high))
+    if not folded:
+        return
+    for code in range(low, min(high, 127) + 1):
+        if chr(code).isalpha():
+            spans.update(((ord(chr(code).lower()),) * 2, (ord(chr(code).upper()),) * 2, (128, 0x10FFFF)))
+    if high > 127:
+        spans.update(_ASCII_LETTERS)

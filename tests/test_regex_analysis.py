@@ -1,0 +1,201 @@
+"""The regex analyses: what a pattern's parse proves about every match, and where it cannot tell."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import regex_analysis
+from pipeline.regex_analysis import first_characters, leads_with, match_reach, parse, required_literals
+
+
+def test_regex_analysis_reads_the_parser_of_this_python():
+    expected = "re._parser" if sys.version_info >= (3, 11) else "sre_parse"
+    assert regex_analysis.regex_parser.__name__ == expected
+    parsed = parse(r"(?i)ab{1,3}")
+    assert parsed.data[0] == (regex_analysis.regex_parser.LITERAL, ord("a"))
+    assert parsed.state.flags & re.IGNORECASE
+    assert parsed.getwidth() == (2, 4)
+
+
+# -- required_literals ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("pattern", "needs"), [
+    (r"\bMMEF\b", {"MMEF"}),
+    (r"(?<=\d mg )g(?=\d+w\b)|(?<=\d g )g(?=\d+w\b)", {" mg g", " g g"}),
+    (r"(?m)^(?:Case|Patient)[lI](?=[ \t]*$)", {"Casel", "CaseI", "Patientl", "PatientI"}),
+    (r"(?<![\d.,])(\d{1,2})(\d)%", {"%"}),
+    (r"ab(?=cd)", {"abcd"}),
+    (r"x(?<=ax)y", {"axy"}),
+    (r"a(?<!q)b", {"a"}),
+    (r"(?:x|y)?z", {"z"}),
+    (r"[ab][cd]", {"ac", "ad", "bc", "bd"}),
+    (r"ab\bcd", {"abcd"}),
+    (r"\bwas defined as\b", {"was defined as"}),
+    (r"a+b", {"a"}),
+    # cannot tell
+    (r"(?i)mmef", None),
+    (r"(?i:later)", None),
+    (r"\d+", None),
+    (r"a*|b", None),
+])
+def test_required_literals_are_read_off_the_pattern(pattern, needs):
+    found = required_literals(re.compile(pattern))
+    assert (None if found is None else set(found)) == needs
+
+
+@pytest.mark.parametrize(("pattern", "flags", "needs"), [
+    (r"et al", re.I, {"et al"}),
+    (r"(?i)MMEF", 0, {"mmef"}),
+    (r"\bprior\s+treatments?\b|\bprior(?=\s)", re.I, {"prior"}),
+    (r"^(?:clinical )?Outcome:", re.I, {"outcome:"}),
+    (r"\b(?:median|mean)\b", re.I, {"median", "mean"}),
+    (r"\b(?:patients|cases)\b", re.I, {"patients", "cases"}),
+    (r"(?-i:AB)c", re.I, {"abc"}),
+    (r"\bwas defined as\b", 0, {"was defined as"}),  # a regex that heeds case keeps it
+    (r"/\s*(?:kg|m²)", re.I, {"/"}),  # only ASCII sets count
+    # cannot tell: the engine folds the Kelvin sign onto "k", and "ſ" onto "s"
+    (r"\u212a", re.I, None),
+    (r"\u017fix", re.I, None),
+    (r"(?i:later)", 0, None),
+])
+def test_required_literals_folded_for_a_regex_that_ignores_case(pattern, flags, needs):
+    found = required_literals(re.compile(pattern, flags), fold_case=True)
+    assert (None if found is None else set(found)) == needs
+
+
+FOLDING = [re.compile(p) for p in ("(?i)mmef", r"(?i)\bprior\s+treatments?\b|\bprior(?=\s)", "(?i)in the",
+                                   r"(?i)\b(?:sick|skin)\b", r"(?i)(?-i:KS)s", r"(?i)k\d", "ab(?=cd)",
+                                   r"x(?<=ax)y", r"(?m)^(?:Case|Patient)[lI]")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*"aAbBcdkKsSxyImMeEf \n1", "\u212a", "\u017f", "İ", "ı", "in the", "IN THE",
+                                 "prior ", "Sick", "KSs", "Casel", "mmef", "abcd", "axy"]), max_size=30).map("".join))
+def test_required_literals_are_in_every_text_a_match_is_in(text):
+    for regex in FOLDING:
+        needs = required_literals(regex, fold_case=True)
+        assert needs is not None
+        if not regex.search(text):
+            continue
+        if regex.flags & re.IGNORECASE:
+            assert not text.isascii() or any(literal in text.lower() for literal in needs), regex
+        else:
+            assert any(literal in text for literal in needs), regex
+
+
+def test_required_literals_of_packaged_rules_and_cues():
+    from pipeline.attribution.rules import attribution_rules
+    from pipeline.ingest.cleaning import default_rules
+
+    rules = {rule.name: rule.pattern for rule in default_rules()}
+    assert required_literals(rules["ocr_case_l_for_1"]) == {
+        "Casel", "CaseI", "CASEl", "CASEI", "Patientl", "PatientI"}
+    assert required_literals(rules["ocr_g_for_q_interval"]) == {" mg g", "mg g", " g g"}
+    assert required_literals(rules["ligature"]) is None
+    cues = {cue.where: cue.regex for cue in attribution_rules().all_cues()}
+    assert required_literals(cues["own_cues entry 7"], fold_case=True) == {
+        "this case", "this cohort", "this series", "this study"}
+    assert required_literals(cues["cohort_cues entry 2"], fold_case=True) == {
+        "interquartile", "iqr", "mean", "median"}
+
+
+# -- match_reach ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("pattern", "reach"), [
+    (r"\bMMEF\b", 5), (r"(?<![\d.,])\d{1,2}\d%", 6), (r"(?:ab|c)(?=de)", 5), (r"(?>ab)c", 4),
+    # cannot tell: unbounded, empty, a group reference
+    (r"-\n[ \t]*", None), (r"a?", None), (r"(a)\1", None),
+])
+def test_match_reach_is_bounded_only_when_it_can_be(pattern, reach):
+    assert match_reach(re.compile(pattern)) == reach
+
+
+def test_match_reach_of_packaged_cleaning_rules():
+    from pipeline.ingest.cleaning import default_rules
+
+    reach = {rule.name: match_reach(rule.pattern) for rule in default_rules()}
+    assert (reach["ocr_mmef"], reach["ocr_cent_for_c"], reach["dehyphenate"]) == (5, 7, None)
+
+
+# -- leads_with ----------------------------------------------------------------------------------
+
+LEAD = r"(?<![\w-])(?:IL-6|CRP|(?i:ferritin))(?![\w-])"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "led"),
+    [(f"(?P<analyte>(?:{LEAD})(?!x)) was", True), (f"(?:{LEAD})\\s+\\d", True),
+     (f"(?P<list>(?P<analyte>{LEAD})(?:, (?:{LEAD}))*) (?P<qual>high)", True),
+     (f"(?P<analyte>{LEAD}) was|low", False), (f"(?P<analyte>{LEAD}|ESR) was", False),
+     (f"(?i:{LEAD}) was", False), (f"high (?:{LEAD})", False), (f"(?:{LEAD})?\\d", False),
+     (f"(?i)(?:{LEAD}) was", True), ("x", False)],
+)
+def test_leads_with_proves_every_match_starts_with_the_lead(pattern, led):
+    assert leads_with(re.compile(pattern), LEAD) is led
+
+
+def test_leads_with_is_false_for_a_lead_that_matches_nothing():
+    assert leads_with(re.compile("a?b"), "a?") is False
+
+
+def test_leads_with_on_packaged_lab_patterns():
+    from pipeline.extractors.labs import lab_rules
+
+    rules = lab_rules()
+    lexicon = rules.fragments["LEXICON"]
+    assert leads_with(rules.get("value").regex, lexicon)
+    assert not leads_with(rules.get("qualified_list").regex, lexicon)
+
+
+# -- first_characters ----------------------------------------------------------------------------
+
+GUARD_TEXT = ("After 3 years; at least 2\u00a0weeks, sophomore than 5 days. \u212aelvin \u212a7 ſix K6 k6 "
+              "İn 2019 ıs. ≥ 4 months_ x_y (a)a \u00e9t\u00e9 \U0001d7d8 TWO days")
+
+
+def _guarded(regex: re.Pattern[str]) -> re.Pattern[str]:
+    start = first_characters(regex)
+    assert start is not None
+    return re.compile(f"(?={start})(?:{regex.pattern})", regex.flags)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"\b(?i:at|after)\s+\d+", r"(?:[><≥≤]\s*|(?i:more|about)\s+)?\d+\s*(?i:days?|months?)",
+     r"(?<!\bfor\s)(?i:two|six)\s+\w+", r"(?i:k)\d", r"(?i:\u212a)\w+", r"(?i:[a-c]|[\u00e0-\u00ff])t",
+     r"(?i:ſ)\w+", r"(?i:İ)n", r"(?:x|)_y", r"(a)\1", r"(?>\d+)\s", r"\d{0}x", r"\w+\s"],
+)
+def test_first_characters_let_a_lookahead_find_what_the_regex_finds(pattern):
+    regex = re.compile(pattern)
+    found = [m.span() for m in regex.finditer(GUARD_TEXT)]
+    assert [m.span() for m in _guarded(regex).finditer(GUARD_TEXT)] == found
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    ("ab|c", r"[\U00000061-\U00000061\U00000063-\U00000063]"),
+    (r"(?:x|)\d", r"[\U00000078-\U00000078\d]"),
+    # ignoring case: the other ASCII case, and every non-ASCII character the engine may fold
+    ("(?i:a)", r"[\U00000041-\U00000041\U00000061-\U00000061\U00000080-\U0010ffff]"),
+    ("(?i:é)", r"[\U00000041-\U0000005a\U00000061-\U0000007a\U000000e9-\U000000e9]"),
+])
+def test_first_characters_class(pattern, expected):
+    assert first_characters(re.compile(pattern)) == expected
+
+
+@pytest.mark.parametrize("pattern", [r"a*", r"(?:x|)", r"\b", r".x", r"[^a]x", r"[^\W\d]\w*_",
+                                     r"(?a)(?u:\w)", r"(?a)a", r"(a)?(?(1)b|c)"])
+def test_first_characters_cannot_tell(pattern):
+    assert first_characters(re.compile(pattern)) is None
+
+
+def test_first_characters_of_packaged_timepoint_patterns():
+    from pipeline.extractors.timepoints import default_patterns
+
+    rules = default_patterns()
+    assert all(first_characters(p.regex) is not None for p in rules.finders)
+    assert first_characters(rules.helpers["coordination_gap"].regex) is None  # it matches ""
