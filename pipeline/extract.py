@@ -13,7 +13,7 @@ from pipeline.attribution.relations import (
     with_table_lab_times,
     withdraw_implausible_frequencies,
 )
-from pipeline.extractors.found import Found
+from pipeline.extractors.found import Found, Spans
 from pipeline.ingest.document import SourceDocument
 from pipeline.segment import Segmentation, segment
 from pipeline.standoff import Annotated, Mention, Relation
@@ -27,11 +27,11 @@ def resolve_overlaps(found: list[Found]) -> list[Found]:
     for f in found:
         by_label.setdefault(f.label, []).append(f)
     for items in by_label.values():
-        kept: list[Found] = []
+        taken = Spans()
         for f in sorted(items, key=lambda f: (-(f.end - f.start), f.start)):
-            if all(f.end <= k.start or k.end <= f.start for k in kept):
-                kept.append(f)
-        out.extend(kept)
+            if not taken.overlaps(f.start, f.end):
+                taken.add(f.start, f.end)
+                out.append(f)
     return sorted(out, key=lambda f: (f.start, f.end, f.label))
 
 

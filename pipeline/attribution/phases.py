@@ -12,13 +12,13 @@ it replaced. Cue words are data (``pipeline/data/attribution.yaml``).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 
 from pipeline.attribution.clauses import clause_around, drug_runs, subclauses
 from pipeline.attribution.patients import document_shape
 from pipeline.attribution.rules import AttributionRules, Cue, attribution_rules
-from pipeline.extractors.found import Found
+from pipeline.extractors.found import Found, blanked
 from pipeline.segment.list_columns import header_list_phases, list_column_at
 from pipeline.segment.model import Segmentation, Sentence, Table
 
@@ -33,10 +33,8 @@ def attribute_phases(found: list[Found], text: str, seg: Segmentation) -> list[F
     responses = [f for f in found if f.label == "RESPONSE"]
     drugs = [f for f in found if f.label == "DRUG" and f.attrs.get("patient", "").isdigit()]
     # a dose between two drugs does not part them: "prednisone 15 mg qd, hydroxychloroquine 200 mg bid"
-    masked = list(text)
-    for dose in (f for f in found if f.label == "DOSE"):
-        masked[dose.start:dose.end] = " " * (dose.end - dose.start)
-    all_runs = drug_runs([f for f in found if f.label == "DRUG"], "".join(masked))
+    masked = blanked(text, ((f.start, f.end) for f in found if f.label == "DOSE"))
+    all_runs = drug_runs([f for f in found if f.label == "DRUG"], masked)
     runs = {id(d): run for run in all_runs for d in run}
     series = not document_shape(found, seg, text).single_case
     story = _Story(text, seg, rules, [f for f in found if _is_index(f)],
@@ -75,7 +73,8 @@ def _in_case_block(f: Found, seg: Segmentation) -> bool:
 
 @dataclass
 class _Story:
-    """The text with its sentences, the rules, and where the index drug is named."""
+    """The text with its sentences, the rules, where the index drug is named, and every drug in
+    text order."""
 
     text: str
     seg: Segmentation
@@ -86,6 +85,8 @@ class _Story:
 
     def __post_init__(self) -> None:
         self.starts = [s.start for s in self.seg.sentences]
+        self.drug_starts = [d.start for d in self.drugs]
+        self.index_starts = sorted(f.start for f in self.index_mentions)
 
     def sentence_at(self, offset: int) -> Sentence | None:
         """The sentence that holds ``offset``."""
@@ -95,7 +96,16 @@ class _Story:
 
     def names_index(self, sent: Sentence) -> bool:
         """Whether the sentence names the index drug (or its class)."""
-        return any(sent.start <= f.start < sent.end for f in self.index_mentions)
+        return _any_between(self.index_starts, sent.start, sent.end)
+
+    def drugs_between(self, start: int, end: int) -> list[Found]:
+        """The drugs that start in ``[start, end)``, in text order."""
+        return self.drugs[bisect_left(self.drug_starts, start):bisect_left(self.drug_starts, end)]
+
+
+def _any_between(starts: list[int], start: int, end: int) -> bool:
+    """Whether one of the sorted ``starts`` lies in ``[start, end)``."""
+    return bisect_left(starts, start) < bisect_left(starts, end)
 
 
 def _table_phase(f: Found, tables: list[Table], text: str, responses: list[Found]) -> str | None:
@@ -173,14 +183,14 @@ def _subclause_phase(f: Found, story: _Story, left: int, right: int) -> str | No
         if phase is None and story.rules.time_subclause.search(text[a:b]):
             phase = _cue_phase(text[a:b], cues, TIME_POINT_PHASES)
     for a, b in others:
-        if phase is None and not any(a <= d.start < b for d in story.drugs):
+        if phase is None and not _any_between(story.drug_starts, a, b):
             phase = _cue_phase(text[a:b], cues)
     return phase
 
 
 def _replaces_next_drug(f: Found, story: _Story, sent: Sentence) -> bool:
     """``tofacitinib (2.5 mg/twice/day) to replace the TCZ``: the drug is the new one."""
-    after = [d for d in story.drugs if f.end <= d.start < sent.end]
+    after = story.drugs_between(f.end, sent.end)
     return bool(after) and story.rules.new_then_old.search(story.text[f.end:after[0].start]) is not None
 
 
@@ -200,13 +210,16 @@ def _place_replaced_drugs(
     section) are ``prior``. The drugs begun with it went on when the text says the others
     remained unchanged (``at_initiation``); else their start before the index drug is no phase."""
     text, rules = story.text, story.rules
+    others = [d for d in drugs if not _is_index(d)]
     for new in drugs:
+        if not _is_index(new):
+            continue
         sent = story.sentence_at(new.start)
-        if not _is_index(new) or sent is None:
+        if sent is None:
             continue
         patient = new.attrs["patient"]
-        for old in drugs:
-            if _is_index(old) or old.attrs["patient"] != patient or not sent.start <= old.start < sent.end:
+        for old in others:
+            if old.attrs["patient"] != patient or not sent.start <= old.start < sent.end:
                 continue
             if not ((old.start >= new.end and rules.new_then_old.search(text[new.end:old.start]))
                     or (old.end <= new.start and rules.old_then_new.search(text[old.end:new.start]))):

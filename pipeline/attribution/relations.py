@@ -4,7 +4,8 @@ value to the timepoint that says when it was measured)."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -32,8 +33,8 @@ FOLLOW_UP = re.compile(r"^Follow-up\b", re.I)
 
 def link_relations(found: list[Found], text: str, seg: Segmentation) -> list[tuple[str, Found, Found]]:
     """``(type, source, target)`` triples for DOSE_OF and MEASURED_AT."""
-    drugs = sorted((f for f in found if f.label == "DRUG"), key=lambda f: f.start)
-    times = sorted((f for f in found if f.label == "TIMEPOINT"), key=lambda f: f.start)
+    drugs = _Drugs(f for f in found if f.label == "DRUG")
+    times = ByStart(f for f in found if f.label == "TIMEPOINT")
     sentences = [(s.start, s.end) for s in seg.sentences]
     starts = [s for s, _ in sentences]
     listed = [row for table in seg.tables for row in table.rows if row.lists]
@@ -44,7 +45,8 @@ def link_relations(found: list[Found], text: str, seg: Segmentation) -> list[tup
             if row is not None:
                 drug = _drug_of_column(f, drugs, text, row)
             else:
-                drug = (_drug_of(f, drugs, text) or _drug_after(f, drugs, text)
+                drug = (_drug_before(f, drugs.last_ending_in(f.start - DOSE_REACH, f.start), text)
+                        or _drug_after(f, drugs, text)
                         or _drug_of_sentence(f, drugs, text, sentences, starts))
             if drug is not None:
                 out.append(("DOSE_OF", f, drug))
@@ -55,35 +57,56 @@ def link_relations(found: list[Found], text: str, seg: Segmentation) -> list[tup
     return out
 
 
-def _drug_of(dose: Found, drugs: list[Found], text: str) -> Found | None:
-    before = [d for d in drugs if d.end <= dose.start and dose.start - d.end <= DOSE_REACH]
-    if before:
-        drug = before[-1]
-        if BETWEEN_DRUG_AND_DOSE.match(text[drug.end:dose.start]):
-            return drug
+class _Drugs:
+    """The drugs of a text in text order, looked up by where they start and where they end."""
+
+    def __init__(self, drugs: Iterable[Found]) -> None:
+        self.by_start = ByStart(drugs)
+        self.drugs = self.by_start.mentions
+        self.by_end = sorted((d.end, i) for i, d in enumerate(self.drugs))
+        self.ends = [end for end, _ in self.by_end]
+
+    def last_ending_in(self, low: int, high: int) -> Found | None:
+        """The last drug, in text order, of those that end in ``[low, high]``."""
+        ending = self.by_end[bisect_left(self.ends, low):bisect_right(self.ends, high)]
+        return self.drugs[max(i for _, i in ending)] if ending else None
+
+    def first_ending_at(self, end: int) -> Found | None:
+        """The first drug, in text order, of those that end at ``end``."""
+        i = bisect_left(self.ends, end)
+        return self.drugs[self.by_end[i][1]] if i < len(self.ends) and self.ends[i] == end else None
+
+
+def _drug_before(dose: Found, drug: Found | None, text: str) -> Found | None:
+    """``drug`` when it ends at most ``DOSE_REACH`` characters before the dose and only words that
+    lead to a dose stand between them."""
+    if (drug is not None and drug.end <= dose.start and dose.start - drug.end <= DOSE_REACH
+            and BETWEEN_DRUG_AND_DOSE.match(text[drug.end:dose.start])):
+        return drug
     return None
 
 
-def _drug_after(dose: Found, drugs: list[Found], text: str) -> Found | None:
+def _drug_after(dose: Found, drugs: _Drugs, text: str) -> Found | None:
     """The drug an amount is "of", named right after it ("500 mL of normal saline")."""
-    i = bisect_right([d.start for d in drugs], dose.end)
-    if i < len(drugs) and drugs[i].start - dose.end <= DOSE_REACH and DRUG_AFTER_DOSE.match(
-            text, dose.end, drugs[i].start):
-        return drugs[i]
+    i = bisect_right(drugs.by_start.starts, dose.end)
+    after = drugs.drugs[i] if i < len(drugs.drugs) else None
+    if after is not None and after.start - dose.end <= DOSE_REACH and DRUG_AFTER_DOSE.match(
+            text, dose.end, after.start):
+        return after
     return None
 
 
-def _drug_of_column(dose: Found, drugs: list[Found], text: str, row: TableRow) -> Found | None:
+def _drug_of_column(dose: Found, drugs: _Drugs, text: str, row: TableRow) -> Found | None:
     """In a table row split into list columns, the drug just before the dose in its own column
     (``belimumab`` ... next line ``(480 mg q4w)``); outside the columns, only a drug outside them."""
     column = list_column_at(row, dose.start)
-    same = [d for d in drugs if row.start <= d.start < row.end and d.end <= dose.start
+    same = [d for d in drugs.by_start.between(row.start, row.end) if d.end <= dose.start
             and list_column_at(row, d.start) == column]
     if not same:
         return None
     drug = same[-1]
     if column is None:
-        return _drug_of(dose, [drug], text)
+        return _drug_before(dose, drug, text)
     between = " ".join(text[max(a, drug.end):min(b, dose.start)]
                        for a, b in row.lists[column] if a < dose.start and b > drug.end)
     ok = len(between) <= DOSE_REACH and BETWEEN_DRUG_AND_DOSE.match(between)
@@ -91,7 +114,7 @@ def _drug_of_column(dose: Found, drugs: list[Found], text: str, row: TableRow) -
 
 
 def _drug_of_sentence(
-    dose: Found, drugs: list[Found], text: str, sentences: list[tuple[int, int]], starts: list[int]
+    dose: Found, drugs: _Drugs, text: str, sentences: list[tuple[int, int]], starts: list[int]
 ) -> Found | None:
     """A dose in parentheses opened right after a drug ("prednisone (case 1: 15 mg/day ...)"),
     or the drug named after "the dose of" earlier in the sentence."""
@@ -108,41 +131,40 @@ def _drug_of_sentence(
             if depth:
                 depth -= 1
                 continue
-            before = text[s_start:pos].rstrip()
-            opener = [d for d in drugs if d.end == s_start + len(before)]
-            if opener:
-                return opener[0]
+            opener = drugs.first_ending_at(s_start + len(text[s_start:pos].rstrip()))
+            if opener is not None:
+                return opener
             break
-    named = [d for d in drugs if s_start <= d.start and d.end <= dose.start
+    # a drug that ends before the dose starts no later than the dose
+    named = [d for d in drugs.by_start.between(s_start, dose.start + 1) if d.end <= dose.start
              and DOSE_OF_DRUG.search(text[max(s_start, d.start - 20):d.start])]
     return named[-1] if named else None
 
 
-def _time_of(f: Found, times: list[Found], text: str, seg: Segmentation,
+def _time_of(f: Found, times: ByStart, text: str, seg: Segmentation,
              sentences: list[tuple[int, int]], starts: list[int]) -> Found | None:
     for table in seg.tables:
         if table.start <= f.start < table.end:
             for row in table.rows:
                 if row.start <= f.start < row.end:
                     # a duration cell ("TOF duration (months)") says how long, not when
-                    in_row = [t for t in times if row.start <= t.start < row.end and t.start < f.start
+                    in_row = [t for t in times.between(row.start, row.end) if t.start < f.start
                               and t.attrs.get("kind") != "duration"]
                     return in_row[0] if in_row else None
             return None
     # "SLEDAI-2K score at disease onset was 11.11": the time the value's own words state
-    inside = [t for t in times if f.start <= t.start and t.end <= f.end]
+    inside = [t for t in times.between(f.start, f.end + 1) if t.end <= f.end]
     if inside:
         return inside[0]
     i = bisect_right(starts, f.start) - 1
     if i >= 0:
         s, e = sentences[i]
-        same = [t for t in times if s <= t.start < e and (t.end <= f.start or t.start >= f.end)]
+        same = [t for t in times.between(s, e) if t.end <= f.start or t.start >= f.end]
         if same:
             return min(same, key=lambda t: abs(t.start - f.start))
     section = seg.section_at(f.start)
     if section is not None and section.kind == "case":
-        prior = [t for t in times if section.start <= t.start < f.start
-                 and FOLLOW_UP.match(text[t.start:t.end])]
+        prior = [t for t in times.between(section.start, f.start) if FOLLOW_UP.match(text[t.start:t.end])]
         if prior:
             return prior[-1]
     return None

@@ -21,7 +21,8 @@ from typing import Any
 
 import yaml
 
-from pipeline.extractors.found import Found
+from pipeline.extractors.found import Found, Spans, blanked
+from pipeline.extractors.scanning import Scanner
 from pipeline.normalize.doses import Dose, parse_dose
 from pipeline.segment.model import Table
 
@@ -39,6 +40,8 @@ REQUIRED = (
     "per_time", "dosage_form", "lab_unit_end", "substance_after", "reference_after",
 )
 LOOKBACK = 300  # characters searched back for a sentence's start
+_PAREN = re.compile(r"[()]")
+_NON_BLANK_LINE = re.compile(r"[^\n]*\S[^\n]*")
 
 
 class PatternError(ValueError):
@@ -141,6 +144,11 @@ def _rx(name: str) -> re.Pattern[str]:
     return dose_patterns()[name].regex
 
 
+@cache
+def _scanner(name: str) -> Scanner:
+    return Scanner(_rx(name))
+
+
 @dataclass(frozen=True)
 class _Piece:
     start: int
@@ -155,21 +163,15 @@ _TAIL_FOR_HEAD = {"amount": "unit_frequency", "dose": "frequency", "split_cut": 
 _TAILS = ("evening", "split_after", "amount", "unit_frequency", "frequency")
 
 
-def _lines(text: str) -> Iterator[tuple[int, int]]:
-    start = 0
-    for line in text.split("\n"):
-        yield start, start + len(line)
-        start += len(line) + 1
-
-
 def _parens(text: str, start: int, end: int) -> tuple[list[int], list[int]]:
     """Positions of the ``(`` left open and the ``)`` never opened on one line."""
     opened: list[int] = []
     orphans: list[int] = []
-    for i in range(start, end):
+    for m in _PAREN.finditer(text, start, end):
+        i = m.start()
         if text[i] == "(":
             opened.append(i)
-        elif text[i] == ")":
+        else:
             if opened:
                 opened.pop()
             else:
@@ -199,10 +201,11 @@ def _head(text: str, pos: int, line_end: int) -> _Piece | None:
     return None
 
 
-def _tails(text: str, start: int, end: int) -> list[_Piece]:
-    """The cut ends of doses on one line: the text before each ``)`` never opened there."""
+def _tails(text: str, start: int, orphans: list[int]) -> list[_Piece]:
+    """The cut ends of doses on the line that starts at ``start``: the text before each ``)``
+    never opened there (``orphans``, from :func:`_parens`)."""
     pieces = []
-    for close in _parens(text, start, end)[1]:
+    for close in orphans:
         seg = max(text.rfind("(", start, close), text.rfind(")", start, close), start - 1) + 1
         segment = text[seg:close]  # searched alone, so that \A is the segment's start
         for kind in _TAILS:
@@ -216,13 +219,15 @@ def _tails(text: str, start: int, end: int) -> list[_Piece]:
 
 def table_continuations(text: str) -> list[tuple[_Piece, _Piece]]:
     """Heads of doses cut at a line's column break, paired in order with their tails."""
-    lines = [(s, e) for s, e in _lines(text) if text[s:e].strip()]
+    lines = [m.span() for m in _NON_BLANK_LINE.finditer(text)]
     pairs = []
     for (start, end), following in zip(lines, lines[1:], strict=False):
+        if text.find("(", start, end) < 0:  # no bracket opens on the line, so no cut dose starts
+            continue
         heads = [h for p in _parens(text, start, end)[0] if (h := _head(text, p + 1, end))]
         if not heads:
             continue
-        tails = _tails(text, *following)
+        tails = _tails(text, following[0], _parens(text, *following)[1])
         used = 0
         for head in heads:
             for i in range(used, len(tails)):
@@ -270,7 +275,7 @@ def _is_measured(text: str, start: int, end: int, dose: Dose) -> bool:
 def _simple_doses(
     text: str, free: Callable[[int, int], bool]
 ) -> Iterator[tuple[int, int, Dose]]:
-    for m in _rx("dose").finditer(text):
+    for m in _scanner("dose").matches(text):
         start, end = m.span()
         if (not free(start, end) or _before(text, start, "reduction_before", 10)
                 or _before(text, start, "spread_before", 6)
@@ -315,11 +320,7 @@ def find_doses(text: str, tables: Sequence[Table] | None = None) -> list[Found]:
     streams = [fragments for table in tables for row in table.rows for fragments in row.lists]
     if not streams:
         return _find(text)
-    masked = list(text)
-    for fragments in streams:
-        for a, b in fragments:
-            masked[a:b] = " " * (b - a)
-    found = _find("".join(masked))
+    found = _find(blanked(text, (fragment for fragments in streams for fragment in fragments)))
     for fragments in streams:
         found += _stream_doses(text, fragments)
     return sorted(found, key=lambda f: (f.start, f.end))
@@ -369,32 +370,39 @@ def _head_end(text: str, start: int, limit: int) -> int | None:
     if not amounts:
         return None
     end = amounts[-1].end()
-    unit = re.compile(r"[ \t]*(?:" + _rx("unit").pattern + ")", FLAGS).match(text, end, limit)
+    unit = _spaced_unit().match(text, end, limit)
     return unit.end() if unit else end
+
+
+@cache
+def _spaced_unit() -> re.Pattern[str]:
+    """The ``unit`` pattern after blanks on the same line."""
+    return re.compile(r"[ \t]*(?:" + _rx("unit").pattern + ")", FLAGS)
 
 
 def _find(text: str) -> list[Found]:
     """The doses of a text read as it stands."""
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
     found: list[tuple[int, int, Dose, str]] = []
 
     def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in taken)
+        return not taken.overlaps(start, end)
 
     for head, tail in table_continuations(text):
         dose = parse_dose(f"{head.parse_text} {tail.parse_text}")
         if dose is not None and free(head.start, head.end) and free(tail.start, tail.end):
             found.append((head.start, head.end, dose, "table_continuation"))
-            taken += [(head.start, head.end), (tail.start, tail.end)]
-    for m in _rx("split_dose").finditer(text):
+            taken.add(head.start, head.end)
+            taken.add(tail.start, tail.end)
+    for m in _scanner("split_dose").finditer(text):
         split = parse_dose(m.group(0))
         if split is not None and free(*m.span()):
             found.append((m.start(), m.end(), split, "split_dose"))
-            taken.append(m.span())
+            taken.add(*m.span())
     for start, end, dose in list(_simple_doses(text, free)):
         if free(start, end):
             found.append((start, end, dose, "dose"))
-            taken.append((start, end))
+            taken.add(start, end)
     found.sort(key=lambda f: f[0])
     rules = [f[3] for f in found]
     shared = _share_frequencies(text, [(s, e, d) for s, e, d, _ in found])

@@ -4,6 +4,7 @@ dictionary of about 20,000 drugs (drug-named-entity-recognition) behind a stop l
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,10 +15,11 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.extractors.found import Found
+from pipeline.extractors.found import Found, Spans
 from pipeline.extractors.lexicon import LexiconEntry, load_lexicon, load_word_list
 from pipeline.extractors.misspellings import MisspellingIndex
 from pipeline.extractors.phrases import LexiconMatcher, text_of, token_offsets
+from pipeline.extractors.scanning import Scanner
 from pipeline.segment.model import Table
 
 DRUGS = "drugs.tsv"
@@ -34,6 +36,7 @@ GIVEN_REACH = 60
 MISSPELLED_MIN_CHARS = 7
 # "GC (15 mg qd)": a glucocorticoid written as its class but dosed like a drug
 DOSED_CLASS = re.compile(r"\s*\(\s*\d")
+DOSED_CLASS_START = re.compile("GC")  # where a "GC" or "GCs" token may start
 OPEN_MIN_CHARS = 5
 OPEN_MAX_TOKENS = 4
 # An open-dictionary name that is measured, stained, tested, imaged with or named as an enzyme's
@@ -154,6 +157,12 @@ def _rule(kind: str) -> re.Pattern[str]:
 
 
 @cache
+def _class_scanners() -> tuple[tuple[DrugRule, Scanner], ...]:
+    """The class rules, each with its scanner."""
+    return tuple((r, Scanner(r.regex)) for r in drug_rules() if r.kind == "class")
+
+
+@cache
 def open_dictionary() -> dict[str, tuple[str, str]]:
     """Lower-case name or synonym -> (generic name, DrugBank id or ""), for medicines (see
     :data:`MEDICINE_IDS`) of the dictionary of drug-named-entity-recognition.
@@ -196,6 +205,13 @@ def open_dictionary_prefixes() -> frozenset[str]:
     """The beginnings of the names of :func:`open_dictionary` that end where a token can end:
     before a space or a punctuation mark, after one, or between a digit and a letter."""
     return frozenset(v[:j] for v in open_dictionary() for j in range(1, len(v)) if _token_boundary(v, j))
+
+
+@cache
+def open_dictionary_openers() -> frozenset[str]:
+    """What the first token of a name of :func:`open_dictionary` can be, in lower case: a whole
+    name or one of :func:`open_dictionary_prefixes`."""
+    return frozenset(open_dictionary()) | open_dictionary_prefixes()
 
 
 def _token_boundary(text: str, j: int) -> bool:
@@ -243,10 +259,10 @@ class DrugFinder:
         """All DRUG and DRUG_CLASS mentions of ``doc`` (abbreviations: short, start, end, long;
         ``tables``: segmentation's tables, whose list columns may wrap a name over two lines)."""
         found: list[Found] = []
-        taken: list[tuple[int, int]] = []
+        taken = Spans()
         for span, entry in self.drugs(doc):
             found.append(_drug_found(span.start_char, span.end_char, entry, "lexicon"))
-            taken.append((span.start_char, span.end_char))
+            taken.add(span.start_char, span.end_char)
         found += self._wrapped_names(doc, tables, taken)
         if self.open_vocabulary:
             found += self._open(doc, taken)
@@ -256,29 +272,29 @@ class DrugFinder:
         found += self._dosed_classes(doc, found, taken)
         text = text_of(doc)
         for span, entry in self.classes(doc):
-            if not _overlaps(span.start_char, span.end_char, taken) and not TEST_BEFORE_CLASS.search(
+            if not taken.overlaps(span.start_char, span.end_char) and not TEST_BEFORE_CLASS.search(
                 text[max(0, span.start_char - 20):span.start_char]
             ):
                 start, norm = self._with_modifiers(text, span.start_char, entry.get("norm"))
                 found.append(Found("DRUG_CLASS", start, span.end_char, {"norm": norm}, "class_lexicon"))
-        classes = [(f.start, f.end) for f in found if f.label == "DRUG_CLASS"]
-        found += self._given_substances(doc, taken + classes)
-        found += self._built_classes(text, [(f.start, f.end) for f in found])
+        # the drugs found so far are the spans taken; from here on the classes are taken too
+        found += self._given_substances(doc, Spans((f.start, f.end) for f in found))
+        found += self._built_classes(text, Spans((f.start, f.end) for f in found))
         return sorted(found, key=lambda f: (f.start, f.end))
 
-    def _built_classes(self, text: str, taken: list[tuple[int, int]]) -> list[Found]:
+    def _built_classes(self, text: str, taken: Spans) -> list[Found]:
         """Classes named after their target ("EGFR inhibitors") that no name above covers; not
         where the phrase is measured ("C1 esterase inhibitor deficiency") or a factor's antibody
         ("factor VIII inhibitor")."""
         out = []
-        for rule in (r for r in drug_rules() if r.kind == "class"):
-            for m in rule.regex.finditer(text):
+        for rule, scanner in _class_scanners():
+            for m in scanner.finditer(text):
                 start, end = m.span()
-                if (_overlaps(start, end, taken) or FACTOR_BEFORE.search(text, max(0, start - 10), start)
+                if (taken.overlaps(start, end) or FACTOR_BEFORE.search(text, max(0, start - 10), start)
                         or not_a_medication(text, start, end)):
                     continue
                 out.append(Found("DRUG_CLASS", start, end, {"norm": rule.norm(m)}, rule.name))
-                taken.append((start, end))
+                taken.add(start, end)
         return out
 
     def _with_modifiers(self, text: str, start: int, norm: str) -> tuple[int, str]:
@@ -295,7 +311,7 @@ class DrugFinder:
             kinds.add(norm)
         return chain.start(), kinds.pop() if len(kinds) == 1 else "dmard"
 
-    def _wrapped_names(self, doc: Doc, tables: Sequence[Table], taken: list[tuple[int, int]]) -> list[Found]:
+    def _wrapped_names(self, doc: Doc, tables: Sequence[Table], taken: Spans) -> list[Found]:
         """A two-word name a flattened table's list column wrapped over a line break ("Cys" ...
         next line "A"): the word before the break stands for the drug (GUIDELINES §2)."""
         from pipeline.segment.list_columns import wrapped_names
@@ -309,21 +325,21 @@ class DrugFinder:
                 for start, end, name in wrapped_names(text, row):
                     entry = next((e for e in self.drug_entries if e.surface == name
                                   or (not e.exact and e.surface.lower() == name.lower())), None)
-                    if entry is not None and not _overlaps(start, end, taken):
+                    if entry is not None and not taken.overlaps(start, end):
                         out.append(_drug_found(start, end, entry, "wrapped_name"))
-                        taken.append((start, end))
+                        taken.add(start, end)
         return out
 
-    def _misspelled(self, doc: Doc, taken: list[tuple[int, int]]) -> list[Found]:
+    def _misspelled(self, doc: Doc, taken: Spans) -> list[Found]:
         """Words that are a misspelling of one drug's name (see :mod:`misspellings`)."""
         text = text_of(doc)
         index = misspellings()
+        corrected = [(start, end, correction) for start, end in token_offsets(doc)
+                     if end - start >= MISSPELLED_MIN_CHARS
+                     and (correction := index.correct(text[start:end])) is not None]
         out = []
-        for start, end in token_offsets(doc):
-            if end - start < MISSPELLED_MIN_CHARS:
-                continue
-            correction = index.correct(text[start:end])
-            if correction is None or _overlaps(start, end, taken) or not_a_medication(text, start, end):
+        for start, end, correction in corrected:
+            if taken.overlaps(start, end) or not_a_medication(text, start, end):
                 continue
             norm, db = open_dictionary().get(correction.name, (index.norms[correction.name], ""))
             attrs = {"norm": norm}
@@ -333,10 +349,10 @@ class DrugFinder:
             if db or (db := drugbank_id(norm) or ""):
                 attrs["drugbank"] = db
             out.append(Found("DRUG", start, end, attrs, f"misspelling:{correction.name}"))
-            taken.append((start, end))
+            taken.add(start, end)
         return out
 
-    def _given_substances(self, doc: Doc, taken: list[tuple[int, int]]) -> list[Found]:
+    def _given_substances(self, doc: Doc, taken: Spans) -> list[Found]:
         """Insulin, albumin, iron, oxygen ...: a DRUG only where the words before or after say it
         is given ("subcutaneous insulin", "albumin infusion") and nothing says it is measured."""
         text = text_of(doc)
@@ -344,7 +360,7 @@ class DrugFinder:
         out = []
         for span, entry in self.given(doc):
             start, end = span.start_char, span.end_char
-            if _overlaps(start, end, taken) or not (
+            if taken.overlaps(start, end) or not (
                 before.search(text, max(0, start - GIVEN_REACH), start) or after.match(text, end)
             ) or not_a_medication(text, start, end):
                 continue
@@ -354,12 +370,12 @@ class DrugFinder:
             if db := drugbank_id(attrs["norm"]):
                 attrs["drugbank"] = db
             out.append(Found("DRUG", start, end, attrs, "given_substance"))
-            taken.append((start, end))
+            taken.add(start, end)
         return out
 
     def _defined_abbreviations(
         self, doc: Doc, abbreviations: list[tuple[str, int, int, str]], found: list[Found],
-        taken: list[tuple[int, int]],
+        taken: Spans,
     ) -> list[Found]:
         """Short forms a paper defines for a drug ("tocilizumab (TCZ)") become that drug."""
         text = text_of(doc)
@@ -367,16 +383,16 @@ class DrugFinder:
         out = []
         for short, start, end, long in abbreviations:
             drug = by_long.get(long.lower())
-            if drug is None or _overlaps(start, end, taken) or not short.strip():
+            if drug is None or taken.overlaps(start, end) or not short.strip():
                 continue
             entry = self.by_norm.get(drug.attrs["norm"])
             attrs = dict(drug.attrs) if entry is None else _drug_found(0, 0, entry, "").attrs
             out.append(Found("DRUG", start, end, attrs, f"abbreviation:{short}"))
-            taken.append((start, end))
+            taken.add(start, end)
         return out
 
     def _bracketed_short_forms(
-        self, text: str, found: list[Found], taken: list[tuple[int, int]]
+        self, text: str, found: list[Found], taken: Spans
     ) -> list[Found]:
         """Short forms with a hyphen or slash defined right after one drug or a combination of
         drugs ("liposomal amphotericin B (L-AMB)", "tazobactam/piperacillin (TAZ/PIPC)"), which
@@ -401,12 +417,12 @@ class DrugFinder:
         out = []
         for short, attrs in defined.items():
             for m in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
-                if not _overlaps(m.start(), m.end(), taken):
+                if not taken.overlaps(m.start(), m.end()):
                     out.append(Found("DRUG", m.start(), m.end(), dict(attrs), f"abbreviation:{short}"))
-                    taken.append(m.span())
+                    taken.add(*m.span())
         return out
 
-    def _open(self, doc: Doc, taken: list[tuple[int, int]]) -> list[Found]:
+    def _open(self, doc: Doc, taken: Spans) -> list[Found]:
         """Drugs of the open dictionary not in the domain lexicon: longest n-gram first.
 
         The lower-cased text of tokens ``i .. k`` is looked up for ``k`` up to
@@ -414,28 +430,38 @@ class DrugFinder:
         """
         variants = open_dictionary()
         prefixes = open_dictionary_prefixes()
+        openers = open_dictionary_openers()
         text = text_of(doc)
         tokens = token_offsets(doc)
         lower = text.lower()
         out = []
-        i = 0
-        while i < len(tokens):
-            hit = None
-            start = tokens[i][0]
-            for k in range(i, min(i + OPEN_MAX_TOKENS, len(tokens))):
-                surface = lower[start:tokens[k][1]]
-                if surface in variants:
-                    hit = (k + 1, tokens[k][1], variants[surface])
-                if surface not in prefixes:
-                    break
-            if hit is None:
-                i += 1
+        last = len(tokens) - 1
+        firsts = [i for i, (start, end) in enumerate(tokens) if lower[start:end] in openers]
+        # a token that is no name itself begins one only together with the token after it
+        firsts = [i for i in firsts if lower[tokens[i][0]:tokens[i][1]] in variants
+                  or (i < last and lower[tokens[i][0]:tokens[i + 1][1]] in openers)]
+        after = 0  # the tokens before this one belong to a name found
+        for i in firsts:
+            if i < after:
                 continue
-            i, end, (norm, db) = hit
+            start, end = tokens[i]
+            surface = lower[start:end]
+            hit = (i + 1, end) if surface in variants else None
+            k, stop = i + 1, min(i + OPEN_MAX_TOKENS, len(tokens))
+            while k < stop and surface in prefixes:
+                end = tokens[k][1]
+                surface = lower[start:end]
+                k += 1
+                if surface in variants:
+                    hit = (k, end)
+            if hit is None:
+                continue
+            after, end = hit
+            norm, db = variants[lower[start:end]]
             if (
                 end - start < OPEN_MIN_CHARS
                 or lower[start:end] in self.stoplist
-                or _overlaps(start, end, taken)
+                or taken.overlaps(start, end)
                 or not_a_medication(text, start, end)
             ):
                 continue
@@ -446,10 +472,10 @@ class DrugFinder:
             if db:
                 attrs["drugbank"] = db
             out.append(Found("DRUG", start, end, attrs, "open_dictionary"))
-            taken.append((start, end))
+            taken.add(start, end)
         return out
 
-    def _dosed_classes(self, doc: Doc, found: list[Found], taken: list[tuple[int, int]]) -> list[Found]:
+    def _dosed_classes(self, doc: Doc, found: list[Found], taken: Spans) -> list[Found]:
         """``GC (15 mg qd)``: the class is dosed, so it stands for the paper's glucocorticoid."""
         steroids = Counter(
             f.attrs["norm"] for f in found if f.label == "DRUG" and f.attrs.get("class") == "glucocorticoid"
@@ -458,17 +484,23 @@ class DrugFinder:
             return []
         norm = steroids.most_common(1)[0][0]
         entry = self.by_norm.get(norm)
+        if entry is None:
+            return []
         text = text_of(doc)
+        tokens = token_offsets(doc)
         out = []
-        for start, end in token_offsets(doc):
+        for m in DOSED_CLASS_START.finditer(text):
+            i = bisect_left(tokens, (m.start(),))
+            if i == len(tokens) or tokens[i][0] != m.start():
+                continue
+            start, end = tokens[i]
             if (
                 text[start:end] in ("GC", "GCs")
                 and DOSED_CLASS.match(text, end)
-                and entry is not None
-                and not _overlaps(start, end, taken)
+                and not taken.overlaps(start, end)
             ):
                 out.append(_drug_found(start, end, entry, "dosed_class"))
-                taken.append((start, end))
+                taken.add(start, end)
         return out
 
 
@@ -531,7 +563,3 @@ def not_a_medication(text: str, start: int, end: int) -> bool:
 def _sentence_end(text: str, end: int) -> int:
     m = SENTENCE_START.search(text, end, end + LOOKBACK)
     return m.start() if m else min(len(text), end + LOOKBACK)
-
-
-def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start < e and s < end for s, e in spans)

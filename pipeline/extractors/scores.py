@@ -12,7 +12,7 @@ for the rule and the cases in which it declines.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -35,6 +35,9 @@ STACK_MARGIN = 1.25  # how much nearer the chosen time phrase must be than one o
 _CELL_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?=[*†‡]?$)")
 _NULL_CELL = frozenset({"-", "–", "—", "NA", "N/A", "n.a.", "ND", "NR"})
 _NOISE_TOKEN = frozenset({"|", "=", "•"})
+_SENTENCE_BREAK = re.compile(r"\.\s|\n\s*\n")
+_NON_SPACE = re.compile(r"\S+")
+_CAPTION = re.compile(r"\s*(?:TABLE|Table)\s*\d")
 _UNIT_TOKEN = re.compile(
     r"(?:[mµu]?g|kg|m?l|mL|IU|U|%|[mµu]?mol|years?|months?|weeks?|days?|cm|mm|x|×)(?![A-Za-z])"
     r"|\S*/")
@@ -57,15 +60,41 @@ def _score_attrs(instrument: str, value: float, stat: str, spread_text: str | No
 
 def sentence_before(text: str, start: int) -> str:
     """The text of the sentence before ``start`` up to it (back to a full stop or a blank line)."""
-    return re.split(r"\.\s|\n\s*\n", text[max(0, start - 300):start])[-1]
+    return _SENTENCE_BREAK.split(text[max(0, start - 300):start])[-1]
 
 
-def run_score_pattern(name: str, text: str, rules: RuleFile | None = None) -> list[Found]:
-    """The SCORE mentions one ``score`` pattern finds, with their continuations."""
+@cache
+def instrument_first_words() -> frozenset[str] | None:
+    """The first words of the instrument surface forms (:func:`pipeline.extractors.phrases.first_words`)."""
+    from pipeline.extractors.phrases import first_words
+
+    return first_words(form.surface for form in instrument_lexicon()[0])
+
+
+def _matches(pattern: RulePattern, text: str, starts: Sequence[int] | None) -> Iterator[re.Match[str]]:
+    """``pattern.regex.finditer(text)``; a pattern led by the instrument lexicon is tried only at
+    ``starts``, the offsets where an instrument may start (ascending)."""
+    if starts is None or not pattern.lexicon_led:
+        yield from pattern.regex.finditer(text)
+        return
+    end = 0
+    for start in starts:
+        if start >= end and (m := pattern.regex.match(text, start)):
+            yield m
+            end = m.end()
+
+
+def run_score_pattern(name: str, text: str, rules: RuleFile | None = None,
+                      starts: Sequence[int] | None = None) -> list[Found]:
+    """The SCORE mentions one ``score`` pattern finds, with their continuations.
+
+    ``starts``, the offsets where an instrument may start (:func:`pipeline.extractors.phrases.word_starts`),
+    saves a pattern led by the instrument lexicon trying every offset of the text.
+    """
     rules = rules or score_rules()
     stat_re, definition = rules.get("stat_before").regex, rules.get("definition").regex
     out: list[Found] = []
-    for m in rules.get(name).regex.finditer(text):
+    for m in _matches(rules.get(name), text, starts):
         instrument = lookup_instrument(m["abbr"] or m["name"])
         value = parse_score_value(instrument.name, m["value"]) if instrument else None
         start = m.start("abbr") if m["abbr"] else m.start()
@@ -108,10 +137,14 @@ def pattern_texts(pattern: RulePattern, text: str) -> tuple[str, ...]:
 
 def find_scores(text: str, tables: Sequence[Table] | None = None) -> list[Found]:
     """SCORE mentions in a clean text; with ``tables``, also values in instrument columns."""
+    from pipeline.extractors.phrases import word_starts
+
     rules = score_rules()
+    words = instrument_first_words()
+    starts = word_starts(text, words) if words is not None else None
     ranked: list[tuple[int, Found]] = [(0, f) for f in table_values(text, tables or [], "SCORE")]
     for rank, pattern in enumerate(rules.by_kind("score"), start=1):
-        for f in run_score_pattern(pattern.name, text, rules):
+        for f in run_score_pattern(pattern.name, text, rules, starts):
             if "\t" not in text[f.start:f.end] and "|" not in text[f.start:f.end]:
                 ranked.append((rank, f))
     return resolve(ranked)
@@ -152,6 +185,12 @@ def _name_regex() -> re.Pattern[str]:
     a = lab_rules().fragments["A"]
     return re.compile(rf"(?:(?P<instrument>{instrument_pattern()})|(?P<analyte>{a}))"
                       rf"(?:[^\S\t]*\((?P<unit>[^()\t]*)\))?")
+
+
+@cache
+def _header_name_regex() -> re.Pattern[str]:
+    """An instrument or analyte name anywhere on a header line."""
+    return re.compile(rf"{instrument_pattern()}|{lab_rules().fragments['A']}")
 
 
 def column_name(cell: str) -> ColumnName | None:
@@ -220,7 +259,7 @@ class _Cue:
 
 def line_words(line: str, offset: int = 0) -> list[tuple[int, int, str]]:
     """The words of ``line`` (runs of non-space, without noise tokens) with offsets + ``offset``."""
-    return [(offset + m.start(), offset + m.end(), m.group()) for m in re.finditer(r"\S+", line)
+    return [(offset + m.start(), offset + m.end(), m.group()) for m in _NON_SPACE.finditer(line)
             if m.group() not in _NOISE_TOKEN]
 
 
@@ -245,7 +284,7 @@ def header_lines(text: str, table: Table) -> list[str]:
     """The non-blank lines between a table's caption and its first row: its header."""
     region = text[table.start:table.rows[0].start] if table.rows else ""
     lines = [ln for ln in region.split("\n") if ln.strip()]
-    if lines and re.match(r"\s*(?:TABLE|Table)\s*\d", lines[0]):
+    if lines and _CAPTION.match(lines[0]):
         lines = lines[1:]
     return lines
 
@@ -264,9 +303,8 @@ def _header_cues(text: str, table: Table) -> list[_Cue]:
     between, None for a first known column that is the line's first word.
     """
     lines = header_lines(text, table)
-    name_re = re.compile(rf"{instrument_pattern()}|{lab_rules().fragments['A']}")
     for line in lines:
-        found = [(m, c) for m in name_re.finditer(line) if (c := column_name(m.group()))]
+        found = [(m, c) for m in _header_name_regex().finditer(line) if (c := column_name(m.group()))]
         if not found:
             continue
         words = line_words(line)
@@ -403,13 +441,32 @@ def align_flat_columns(text: str, table: Table) -> list[CellValue]:
     return out
 
 
+class _LastTables:
+    """The values of the known columns of the tables of the text last read, kept for the next
+    question about the same text and tables: the LAB and SCORE finders both ask."""
+
+    def __init__(self) -> None:
+        self.last: tuple[str, tuple[Table, ...], list[list[CellValue]]] | None = None
+
+    def values(self, text: str, tables: Sequence[Table]) -> list[list[CellValue]]:
+        """Each table's values (:func:`align_flat_columns` or the cells of a cellular table)."""
+        last = self.last
+        if (last is not None and last[0] is text and len(last[1]) == len(tables)
+                and all(a is b for a, b in zip(last[1], tables, strict=True))):
+            return last[2]
+        values = [(align_flat_columns if t.flattened else _cell_values)(text, t) for t in tables]
+        self.last = (text, tuple(tables), values)
+        return values
+
+
+_LAST_TABLES = _LastTables()
+
+
 def table_values(text: str, tables: Sequence[Table], label: str) -> list[Found]:
     """Mentions of ``label`` (SCORE or LAB) for the values of known columns of ``tables``."""
     out = []
-    for table in tables:
-        reader: Callable[[str, Table], list[CellValue]]
-        reader = align_flat_columns if table.flattened else _cell_values
-        for name, start, end, written, at in reader(text, table):
+    for table, values in zip(tables, _LAST_TABLES.values(text, tables), strict=True):
+        for name, start, end, written, at in values:
             if name.label == label:
                 rule = "flat_table" if table.flattened else "table_cell"
                 attrs = name.attrs(written)

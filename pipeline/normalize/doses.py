@@ -134,6 +134,8 @@ _HEAD = re.compile(
 # "3 x 250 mg/day": 250 mg three times a day (patterns/doses.yaml times_prefix)
 _TIMES_PREFIX = re.compile(r"(?P<n>[1-6])\s*[x×]\s*(?=\d)")
 _DECIMAL_COMMA = re.compile(DECIMAL_COMMA)
+_NUMBERS = re.compile(NUM)
+_SPLIT_CUE = re.compile(r"morning|evening|night|bedtime", re.IGNORECASE)
 _SPLIT = (
     re.compile(rf"(?:in\s+the\s+)?morning\s*:?\s*(?P<a1>{NUM})\s*(?P<u1>{UNIT})?\s*[,;]?\s*"
                rf"(?:and\s+)?(?:in\s+the\s+|at\s+)?(?:evening|night|bedtime)\s*:?\s*"
@@ -200,6 +202,7 @@ def _unit_registry() -> Any:
     return pint.UnitRegistry()
 
 
+@cache
 def mg_factor(unit: str) -> float | None:
     """How many mg one ``unit`` (UCUM) is, or None when the unit is not a mass (mL, [iU])."""
     name = PINT_MASS_UNITS.get(unit)
@@ -231,10 +234,14 @@ def _number(text: str) -> float:
 MAX_COUNT_DIGITS = 4
 
 
+_TIMES_WORD = re.compile(r"\s*times$")
+_TIMES_SIGN = re.compile(r"\s*[x×]$")
+
+
 def _count_word(text: str) -> int | None:
-    word = re.sub(r"\s*times$", "", text.strip().lower())
+    word = _TIMES_WORD.sub("", text.strip().lower())
     if word not in NUMBER_WORDS:  # "3x", but "six" keeps its x
-        word = re.sub(r"\s*[x×]$", "", word)
+        word = _TIMES_SIGN.sub("", word)
     if word.isdigit():
         return int(word) if len(word) <= MAX_COUNT_DIGITS else None
     return NUMBER_WORDS.get(word)
@@ -414,7 +421,7 @@ def parse_dose(text: str) -> Dose | None:
     flat = " ".join(text.replace("–", "-").split()).strip(" ,;")
     if not flat:
         return None
-    if re.search(r"morning|evening|night|bedtime", flat, re.I) and (split := _parse_split(flat)):
+    if _SPLIT_CUE.search(flat) and (split := _parse_split(flat)):
         return split
     times = _TIMES_PREFIX.match(flat)
     head = _HEAD.match(flat, times.end() if times else 0)
@@ -476,7 +483,7 @@ def _amounts(head: re.Match[str], scale: float) -> _Amounts | None:
         if low >= high:
             return None
     elif head.group("alts"):
-        amounts = tuple(_number(n) for n in re.findall(NUM, head.group("alts")))
+        amounts = tuple(_number(n) for n in _NUMBERS.findall(head.group("alts")))
     elif head.group("word"):
         amounts = (WORD_AMOUNTS[" ".join(head.group("word").split()).lower()],)
     else:
@@ -490,9 +497,12 @@ def _amounts(head: re.Match[str], scale: float) -> _Amounts | None:
     return amounts, low, high, stat
 
 
+_SOME_TIMES_A_WEEK = re.compile(r"[4-6]xw")
+
+
 def _is_weekly(freq: str) -> bool:
     """A code of some administrations a week: qw, biw, tiw, 4xw."""
-    return freq in ("qw", "biw", "tiw") or bool(re.fullmatch(r"[4-6]xw", freq))
+    return freq in ("qw", "biw", "tiw") or bool(_SOME_TIMES_A_WEEK.fullmatch(freq))
 
 
 def _times_over(n: int, freq: str | None) -> str | None:

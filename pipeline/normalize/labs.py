@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pipeline.tsv import LexiconError, check_unique_attrs, check_unique_surfaces, read_tsv
 
@@ -19,6 +20,7 @@ ANALYTES_RESOURCE = "analytes.tsv"
 ANALYTE_COLUMNS = ("surface", "analyte", "unit", "molar_mass", "match")
 _ANALYTE_CODE = re.compile(r"[a-z][a-z0-9_]*")
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -100,17 +102,40 @@ def analyte_pattern() -> str:
     return rf"(?<![\w-])(?:{alternatives})(?![\w-])"
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"-\s+", "-", re.sub(r"\s+", " ", text.strip()))
+_SPACES = re.compile(r"\s+")
+_HYPHEN_SPACE = re.compile(r"-\s+")
+
+
+def squash(text: str) -> str:
+    """A surface form as the lexicons write it: one space between words, none after a hyphen."""
+    return _HYPHEN_SPACE.sub("-", _SPACES.sub(" ", text.strip()))
+
+
+class FormIndex(Generic[T]):
+    """The first of a lexicon's forms that a text names: case-sensitive forms by their surface,
+    the others by their surface in lower case."""
+
+    def __init__(self, forms: Iterable[tuple[str, bool, T]]) -> None:
+        self.exact: dict[str, tuple[int, T]] = {}
+        self.lower: dict[str, tuple[int, T]] = {}
+        for n, (surface, exact, value) in enumerate(forms):
+            index = self.exact if exact else self.lower
+            index.setdefault(surface if exact else surface.lower(), (n, value))
+
+    def get(self, text: str) -> T | None:
+        """The value of the first form that ``text`` is, or None."""
+        hits = [hit for hit in (self.exact.get(text), self.lower.get(text.lower())) if hit is not None]
+        return min(hits, key=lambda hit: hit[0])[1] if hits else None
+
+
+@cache
+def _analyte_index() -> FormIndex[str]:
+    return FormIndex((f.surface, f.exact, f.analyte) for f in analyte_lexicon()[0])
 
 
 def lookup_analyte(surface: str) -> str | None:
     """The analyte code of a surface form (``"serum ferritin"`` is not one; ``"ferritin"`` is)."""
-    text = _squash(surface)
-    for form in analyte_lexicon()[0]:
-        if (form.surface == text) if form.exact else (form.surface.lower() == text.lower()):
-            return form.analyte
-    return None
+    return _analyte_index().get(squash(surface))
 
 
 def analyte_unit(code: str) -> str | None:
@@ -142,21 +167,27 @@ _UNIT_SPELLING: tuple[tuple[str, str], ...] = (
 )
 
 
+# ASCII digits only: "10^٩/L" would give a unit that pint, and so to_canonical, cannot read
+_UNIT_FORMS = tuple((re.compile(pattern, re.ASCII), replacement) for pattern, replacement in _UNIT_SPELLING)
+
+
 def parse_unit(text: str) -> str | None:
     """A unit as written, in UCUM: ``"× 10^9/L"`` -> ``10*9/L``, ``"pg/ml"`` -> ``pg/mL``."""
-    raw = re.sub(r"\s+", " ", text.strip())
-    for pattern, replacement in _UNIT_SPELLING:
-        # ASCII digits only: "10^٩/L" would give a unit that pint, and so to_canonical, cannot read
-        m = re.match(pattern, raw, flags=re.ASCII)
+    raw = _SPACES.sub(" ", text.strip())
+    for pattern, replacement in _UNIT_FORMS:
+        m = pattern.match(raw)
         if m:
             unit = m.expand(replacement).replace("µ", "u").replace("μ", "u")
             return unit[0].lower() + unit[1:] if unit[0] == "K" else unit  # KIU -> k[iU]
     return None
 
 
+_MEASUREMENT = re.compile(r"\s*(\d[\d,]*(?:\.\d+)?)\s*(\S.*?)\s*", re.S)
+
+
 def parse_measurement(text: str) -> Measurement | None:
     """A value with its unit: ``"1,103.8 U/L"`` -> Measurement(1103.8, "U/L")."""
-    m = re.fullmatch(r"\s*(\d[\d,]*(?:\.\d+)?)\s*(\S.*?)\s*", text, flags=re.S)
+    m = _MEASUREMENT.fullmatch(text)
     if not m:
         return None
     value, unit = parse_number(m.group(1)), parse_unit(m.group(2))
@@ -175,15 +206,17 @@ def _registry() -> Any:
 # What a UCUM unit of this module can look like. Anything else is refused before pint sees it:
 # pint evaluates what it parses, and "9**9**9" would run for minutes.
 _UCUM_SHAPE = re.compile(r"[A-Za-z0-9/*.%\[\]]{1,20}")
+_POWER_OF_TEN = re.compile(r"^10\*(\d+)/")
+_PER = re.compile(r"^/")
 
 
 def _pint_units(ucum: str) -> str | None:
     """A UCUM unit as a pint expression, or None for one we do not read."""
     if not _UCUM_SHAPE.fullmatch(ucum) or "**" in ucum:
         return None
-    expr = re.sub(r"^10\*(\d+)/", r"1e\1/", ucum)
+    expr = _POWER_OF_TEN.sub(r"1e\1/", ucum)
     expr = expr.replace("[iU]", "IU").replace("%", "percent")
-    expr = re.sub(r"^/", "1/", expr).replace("mm3", "mm**3")
+    expr = _PER.sub("1/", expr).replace("mm3", "mm**3")
     try:
         _registry()(expr)
     except Exception:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.normalize.labs import parse_number, surface_regex
+from pipeline.normalize.labs import FormIndex, parse_number, squash, surface_regex
 from pipeline.tsv import LexiconError, check_unique_attrs, check_unique_surfaces, read_tsv
 
 INSTRUMENTS_RESOURCE = "instruments.tsv"
@@ -98,14 +98,15 @@ def instrument_pattern() -> str:
     return rf"(?<![\w-])(?:{alternatives})(?![\w-])"
 
 
+@cache
+def _instrument_index() -> FormIndex[Instrument]:
+    forms, instruments = instrument_lexicon()
+    return FormIndex((f.surface, f.exact, instruments[f.instrument]) for f in forms)
+
+
 def lookup_instrument(surface: str) -> Instrument | None:
     """The instrument a surface form names (``"SJADAS"`` -> sJADAS), or None."""
-    text = re.sub(r"-\s+", "-", re.sub(r"\s+", " ", surface.strip()))
-    forms, instruments = instrument_lexicon()
-    for form in forms:
-        if (form.surface == text) if form.exact else (form.surface.lower() == text.lower()):
-            return instruments[form.instrument]
-    return None
+    return _instrument_index().get(squash(surface))
 
 
 def parse_stat(text: str) -> str:
@@ -119,6 +120,7 @@ _SPREAD = re.compile(
     r"(?P<low>\d+(?:\.\d+)?)\s*(?:,|-|–|to)\s*(?P<high>\d+(?:\.\d+)?)\s*\)",
     flags=re.I,
 )
+_IQR = re.compile(r"interquartile|IQR", re.I)
 
 
 def parse_spread(text: str) -> Spread | None:
@@ -129,7 +131,7 @@ def parse_spread(text: str) -> Spread | None:
     low, high = float(m["low"]), float(m["high"])
     if low > high or not math.isfinite(high):  # hundreds of digits overflow float() to inf
         return None
-    iqr = re.search(r"interquartile|IQR", text, flags=re.I) is not None
+    iqr = _IQR.search(text) is not None
     return Spread(low, high, "iqr" if iqr else "range")
 
 

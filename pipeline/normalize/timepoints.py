@@ -73,6 +73,15 @@ _COMPARATOR = re.compile(
     r"approximately|nearly))\s*"
 )
 _LAST_FOLLOWUP = re.compile(r"\blast\s+follow-?\s*up\b", re.IGNORECASE)
+_FIELD_LABEL = re.compile(r"duration|follow-?\s*up", re.IGNORECASE)
+_FIRST = re.compile(r"(?i:first)\s+")
+_OF_FOLLOW_UP = re.compile(r"(?:of\s+)?follow-?\s*up")
+_OF_TREATMENT = re.compile(r"of\s+(?:treatment|therapy)")
+_CONNECTIVE = re.compile(r"(?:after|following|from|of|before|prior\s+to)\s+")
+_EVENT = re.compile(
+    r"\b(?:onset|diagnosis|admission|baseline|initiation|start|introduction|switch|beginning)\b",
+    re.IGNORECASE)
+_NUMERIC_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(?:19|20)\d{2}")
 # A TIMEPOINT span is a phrase (the longest in the gold has 68 characters). Longer text is not
 # one, and searching it for a quantity is quadratic in the length of a run of numbers
 # ("Follow-up: 111,111,..." of 6,000 characters took 10 s).
@@ -173,12 +182,15 @@ def parse_date(text: str) -> PartialDate | None:
 # Words and units are looked up with the same case-insensitive match that found them: re's
 # IGNORECASE also matches look-alikes that str.lower() does not map back ("ſix", "fıve", "fİve",
 # "3 dayſ"), and a dictionary lookup of those raised ValueError or KeyError.
-_UNIT_KEYS = (("year", r"years?|yrs?"), ("month", r"months?"), ("week", r"weeks?"), ("day", r"days?"))
+_UNIT_KEYS = tuple((key, re.compile(rx, re.IGNORECASE)) for key, rx in (
+    ("year", r"years?|yrs?"), ("month", r"months?"), ("week", r"weeks?"), ("day", r"days?")))
+_NUMBER_WORDS = tuple((re.compile(word, re.IGNORECASE), value) for word, value in NUMBER_WORDS.items())
+_NUMBERS = re.compile(_NUM)
 
 
 def _number(token: str) -> float:
     token = token.strip()
-    word = next((v for w, v in NUMBER_WORDS.items() if re.fullmatch(w, token, re.IGNORECASE)), None)
+    word = next((v for w, v in _NUMBER_WORDS if w.fullmatch(token)), None)
     return float(token) if word is None else word
 
 
@@ -187,7 +199,7 @@ def to_months(value: float, unit: str) -> float:
 
     An unknown unit raises KeyError.
     """
-    key = next((k for k, rx in _UNIT_KEYS if re.fullmatch(rx, unit.strip(), re.IGNORECASE)), None)
+    key = next((k for k, rx in _UNIT_KEYS if rx.fullmatch(unit.strip())), None)
     if key is None:
         raise KeyError(unit)
     return round(value * MONTHS_PER_UNIT[key], 2)
@@ -203,31 +215,35 @@ def parse_quantity(text: str) -> tuple[float, ...]:
         m = _UNIT_FIRST.search(text)
     if m is None:
         return ()
-    numbers = re.findall(_NUM, m.group("nums"))
+    numbers = _NUMBERS.findall(m.group("nums"))
     months = tuple(to_months(_number(n), m.group("unit")) for n in numbers)
     # hundreds of digits overflow float() to inf: not a time
     return months if all(math.isfinite(x) for x in months) else ()
 
 
+_EVENT_ANCHORS = tuple((re.compile(rx), anchor) for rx, anchor in (
+    (r"\bonset\b|\b(?:beginning|early|initial)\b.*\bof\s+(?:the\s+)?(?:disease|illness)", "onset"),
+    (r"\bdiagnos", "diagnosis"),
+    (r"\b(?:admission|admitted|hospitali[sz]|presentation)", "admission"),
+    (r"\b(?:baseline|follow-?\s*up|switch)", "index_start"),
+    (r"\b(?:discontinu|withdraw|stop|cessation|taper)", "unknown"),
+))
+"""Event words and the anchor they name, tried in order."""
+_TREATMENT_START = re.compile(r"\b(?:start|initiat|introduc|receiv|treatment|therapy|began|begin)")
+_NOT_THE_DRUG = re.compile(
+    r"\b(?:the|of|start(?:ing)?|initiat\w*|introduc\w*|receiv\w*|beginning|"
+    r"concomitant|with|high-dose|low-dose|oral|treatment|therapy)\b")
+"""The words of a treatment start that do not name what was started."""
+
+
 def event_anchor(phrase: str) -> str:
     """The anchor an event phrase names: ``the onset of the disease`` -> ``onset``."""
     p = " ".join(phrase.split()).lower()
-    if re.search(r"\bonset\b|\b(?:beginning|early|initial)\b.*\bof\s+(?:the\s+)?(?:disease|illness)", p):
-        return "onset"
-    if re.search(r"\bdiagnos", p):
-        return "diagnosis"
-    if re.search(r"\b(?:admission|admitted|hospitali[sz]|presentation)", p):
-        return "admission"
-    if re.search(r"\b(?:baseline|follow-?\s*up|switch)", p):
-        return "index_start"
-    if re.search(r"\b(?:discontinu|withdraw|stop|cessation|taper)", p):
-        return "unknown"
-    if re.search(r"\b(?:start|initiat|introduc|receiv|treatment|therapy|began|begin)", p):
-        obj = re.sub(
-            r"\b(?:the|of|start(?:ing)?|initiat\w*|introduc\w*|receiv\w*|beginning|"
-            r"concomitant|with|high-dose|low-dose|oral|treatment|therapy)\b",
-            " ", p,
-        )
+    for event, anchor in _EVENT_ANCHORS:
+        if event.search(p):
+            return anchor
+    if _TREATMENT_START.search(p):
+        obj = _NOT_THE_DRUG.sub(" ", p)
         if not obj.split() or INDEX_TREATMENT.search(obj):
             return "index_start"
         return "unknown"
@@ -236,7 +252,7 @@ def event_anchor(phrase: str) -> str:
 
 def _field(s: str) -> Timepoint | None:
     m = _FIELD.match(s)
-    if m is None or not re.search(r"duration|follow-?\s*up", m.group("label"), re.IGNORECASE):
+    if m is None or not _FIELD_LABEL.search(m.group("label")):
         return None
     months = parse_quantity(m.group("rest"))
     if not months:
@@ -254,7 +270,7 @@ def _relative_or_duration(s: str) -> Timepoint | None:
     rest = s[prep_match.end():] if prep_match else s
     comparator = _COMPARATOR.match(rest)
     rest = rest[comparator.end():] if comparator else rest
-    first = re.match(r"(?i:first)\s+", rest)
+    first = _FIRST.match(rest)
     rest = rest[first.end():] if first else rest
     quantity = _QUANTITY.match(rest) or _UNIT_FIRST.match(rest)
     if quantity is None:
@@ -274,12 +290,12 @@ def _relative_or_duration(s: str) -> Timepoint | None:
         anchor, sign = "previous", -1.0
     elif tail_low == "ago":
         anchor, sign = "unknown", -1.0
-    elif re.fullmatch(r"(?:of\s+)?follow-?\s*up", tail_low):
+    elif _OF_FOLLOW_UP.fullmatch(tail_low):
         anchor = "index_start"
-    elif re.fullmatch(r"of\s+(?:treatment|therapy)", tail_low):
+    elif _OF_TREATMENT.fullmatch(tail_low):
         anchor = "unknown"
     elif tail:
-        connective = re.match(r"(?:after|following|from|of|before|prior\s+to)\s+", tail_low)
+        connective = _CONNECTIVE.match(tail_low)
         anchor = event_anchor(tail_low[connective.end():] if connective else tail_low)
         if connective and connective.group(0).split()[0] in ("before", "prior"):
             sign = -1.0
@@ -296,11 +312,7 @@ def _event_only(s: str) -> Timepoint | None:
     if _LAST_FOLLOWUP.search(s):
         return Timepoint("relative", anchor="index_start", event="last_followup")
     body = _PREPOSITION.sub("", s)
-    if not re.search(
-        r"\b(?:onset|diagnosis|admission|baseline|initiation|start|introduction|switch|"
-        r"beginning)\b",
-        body, re.IGNORECASE,
-    ):
+    if not _EVENT.search(body):
         return None
     return Timepoint("relative", months=(0.0,), anchor=event_anchor(body))
 
@@ -313,7 +325,7 @@ def parse_timepoint(text: str) -> Timepoint | None:
     date = parse_date(s)
     if date is not None:
         return Timepoint("date", iso=date.iso)
-    numeric = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(?:19|20)\d{2}", s)
+    numeric = _NUMERIC_DATE.fullmatch(s)
     if numeric and max(int(numeric.group(1)), int(numeric.group(2))) <= 12:
         return Timepoint("date")  # a date, but day and month cannot be told apart
     return _field(s) or _relative_or_duration(s) or _event_only(s)
