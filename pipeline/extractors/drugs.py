@@ -34,6 +34,9 @@ DMARD_NORMS = frozenset({"dmard", "csdmard", "bdmard", "tsdmard"})
 MODIFIER_REACH = 80
 GIVEN_REACH = 60
 MISSPELLED_MIN_CHARS = 7
+# "sodium pentothal", "potassium iodide": the substance names a salt of a drug the dictionary
+# does not know, so it is not the drug given ("ibandronate sodium": a drug just before it)
+SALT_AFTER = re.compile(r"[ \t]+(?!concentrate\b)[a-z]+(?:ide|ate|ite|ine|ol|al|one)\b")
 # "GC (15 mg qd)": a glucocorticoid written as its class but dosed like a drug
 DOSED_CLASS = re.compile(r"\s*\(\s*\d")
 DOSED_CLASS_START = re.compile("GC")  # where a "GC" or "GCs" token may start
@@ -43,12 +46,13 @@ OPEN_MAX_TOKENS = 4
 # substrate or a receptor is not a medication: "valproate levels", "growth hormone (GH)
 # deficiency", "citrate synthase", "serum folate", "the ceftaroline Etest strip", "epinephrine
 # values", "the tacrolimus trough", "the levodopa test", "rifampicin-susceptible M. tuberculosis",
-# "human epidermal growth factor receptor 2", "a factor VIII inhibitor" (an antibody);
+# "human epidermal growth factor receptor 2", "a factor VIII inhibitor" (an antibody), "bile
+# esculin-negative";
 # "acyclovir increases ..." is no enzyme.
 MEASURED_AFTER = re.compile(
     r"(?:\s*\([^()]{1,15}\))?[ \t-]*(?:deficien\w*|levels?|concentrations?|values?|trough|titers?|titres?"
     r"|stain\w*|E-?test|MICs?|(?:\w+[ \t])?(?:test|tests|testing|assay)|receptors?"
-    r"|inhibitors?|antagonists?|agonists?|blockers?"
+    r"|inhibitors?|antagonists?|agonists?|blockers?|negative|positive"
     r"|susceptib\w*|sensitive|resistan\w*|monitor\w*|intolerance|saturation|overload|stores|status"
     r"|profile|metabolism|homeostasis|clamp"
     r"|(?!(?:in|de)creases?\b|releases?\b|diseases?\b|phases?\b|cases?\b|bases?\b|ceases?\b)\w+ases?)\b",
@@ -59,7 +63,9 @@ IMAGING = r"(?:scan|scans|scintigraphy|scintigram|angiography|imaging|PET|SPECT|
 IMAGING_AFTER = re.compile(
     rf"(?:[ \t-]+(?!(?:and|or|with|then|a|an|the|was|were)\b)[\w-]+){{0,2}}?"
     rf"(?:\s*\([^()]{{1,15}}\))?[ \t-]*{IMAGING}\b", re.IGNORECASE)
-IMAGING_BEFORE = re.compile(rf"\b(?:{IMAGING}|tomography)\s+(?:using|with|of)\s+\Z", re.IGNORECASE)
+IMAGING_BEFORE = re.compile(
+    rf"\b(?:{IMAGING}|tomography|echocardiography|(?:ultra)?sonography|ultrasound|MRI|CT)\s+"
+    r"(?:using|with|of)\s+\Z", re.IGNORECASE)
 MEASURED_BEFORE = re.compile(r"\b(?:serum|plasma|urinary|urine)\s+\Z", re.IGNORECASE)
 # "serum levels of ACTH and cortisol": every name of the coordinated list is measured
 LEVELS_OF_BEFORE = re.compile(
@@ -360,7 +366,9 @@ class DrugFinder:
         out = []
         for span, entry in self.given(doc):
             start, end = span.start_char, span.end_char
-            if taken.overlaps(start, end) or not (
+            if taken.overlaps(start, end) or SALT_AFTER.match(text, end) or _follows_a_name(
+                text, start, taken
+            ) or not (
                 before.search(text, max(0, start - GIVEN_REACH), start) or after.match(text, end)
             ) or not_a_medication(text, start, end):
                 continue
@@ -502,6 +510,15 @@ class DrugFinder:
                 out.append(_drug_found(start, end, entry, "dosed_class"))
                 taken.add(start, end)
         return out
+
+
+def _follows_a_name(text: str, start: int, taken: Spans) -> bool:
+    """Whether a name found already ends right before ``start``, spaces apart ("ibandronate
+    sodium")."""
+    k = start
+    while k > 0 and text[k - 1] in " \t":
+        k -= 1
+    return k < start and taken.overlaps(k - 1, k)
 
 
 def _letters_in_order(short: str, long: str) -> bool:

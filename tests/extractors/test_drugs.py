@@ -346,3 +346,15 @@ def test_a_bad_drug_rule_file_names_the_file_and_rule(monkeypatch):
             drugs.drug_rules()
     finally:
         drugs.drug_rules.cache_clear()
+
+
+@pytest.mark.parametrize(("text", "given"), [
+    ("administration of sodium pentothal", ["pentothal"]),  # sodium names the salt
+    ("oral potassium iodine 50 mg every 6 hours", []),      # a salt the dictionary does not know
+    ("Ibandronate sodium was given monthly", ["Ibandronate"]),
+    ("prednisone and oral iron", ["prednisone", "iron"]),
+    ("Contrast echocardiography using saline revealed a shunt", []),
+    ("The organism was bile esculin-negative", []),
+])
+def test_a_substance_that_names_a_salt_a_test_or_a_contrast_is_not_given(finder, text, given):
+    assert [s for s, label, *_ in found(finder, text) if label == "DRUG"] == given
