@@ -3,27 +3,42 @@
 Python's ``re`` reads a pattern into a tree of ``(op, arg)`` items with an internal parser
 (``re._parser`` from Python 3.11, ``sre_parse`` before); this module is the package's only reader
 of that tree. Every answer holds for every match; None (or False) means "cannot tell", never "no".
+
+- :func:`required_literals` (and :func:`required_literals_pattern`, which finds them in any text
+  under the regex's own flags): literals one of which every match needs.
+- :func:`match_reach`: how far from its start a match reads the text.
+- :func:`leads_with` and :func:`first_characters`: how every match starts.
+- :func:`opening`: a zero-width pattern that holds wherever a match can start, made of the
+  assertions and the first characters of each alternative, the assertions all alternatives share
+  tested once. ``re`` tries every alternative of a regex, look-behind first, at every offset of a
+  text; a :class:`Scanner` tries the regex only where its opening holds, and not at all in a text
+  without its required literals, and finds what ``regex.finditer`` finds.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 if sys.version_info >= (3, 11):
+    from re import _compiler as regex_compiler  # type: ignore[attr-defined]
     from re import _parser as regex_parser  # type: ignore[attr-defined]
 else:  # pragma: no cover - Python 3.10
+    import sre_compile as regex_compiler
     import sre_parse as regex_parser
 
 Item = tuple[Any, Any]  # one parsed item: an opcode (``LITERAL``, ``BRANCH``, ...) and its argument
+OPENING_CHARACTERS = 4  # of an alternative's opening at most: enough to tell "one" or "two" from "the"
 MAX_ALTERNATIVES = 32  # literal strings one requirement may list ("Case" or "CASE", then "l" or "I": 4)
 _IGNORECASE = int(re.IGNORECASE)  # a plain int: flag arithmetic on the enum is slow
 _REPEATS = tuple(getattr(regex_parser, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
                  if hasattr(regex_parser, name))
 _ATOMIC_GROUP = getattr(regex_parser, "ATOMIC_GROUP", None)  # ``(?>...)``, from Python 3.11
 _ZERO_WIDTH = (regex_parser.AT, regex_parser.ASSERT, regex_parser.ASSERT_NOT)
+_ONE_CHARACTER = (regex_parser.LITERAL, regex_parser.NOT_LITERAL, regex_parser.IN, regex_parser.ANY)
+_GROUP_REFERENCES = (regex_parser.GROUPREF, regex_parser.GROUPREF_EXISTS)
 _CATEGORIES = {regex_parser.CATEGORY_DIGIT: r"\d", regex_parser.CATEGORY_NOT_DIGIT: r"\D",
                regex_parser.CATEGORY_WORD: r"\w", regex_parser.CATEGORY_NOT_WORD: r"\W",
                regex_parser.CATEGORY_SPACE: r"\s", regex_parser.CATEGORY_NOT_SPACE: r"\S"}
@@ -49,6 +64,16 @@ def required_literals(regex: re.Pattern[str], *, fold_case: bool = False) -> fro
     if ignores_case:
         found = [frozenset(text.lower() for text in f) for f in found if all(map(str.isascii, f))]
     return _most_telling(found)
+
+
+def required_literals_pattern(regex: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A pattern that finds, in any text, one of the strings of which every match of ``regex``
+    needs one (as :func:`required_literals` reads them), matched under ``regex``'s flags and so
+    folded as ``regex`` folds them when it ignores case; None when no literal is needed."""
+    needed = _most_telling(_literal_sets(parse(regex.pattern, regex.flags).data))
+    if needed is None:
+        return None
+    return re.compile("|".join(map(re.escape, sorted(needed))), regex.flags & ~re.VERBOSE)
 
 
 def _most_telling(found: list[frozenset[str]]) -> frozenset[str] | None:
@@ -287,3 +312,113 @@ def _add_span(spans: set[tuple[int, int]], low: int, high: int, folded: bool) ->
             spans.update(((ord(chr(code).lower()),) * 2, (ord(chr(code).upper()),) * 2, (128, 0x10FFFF)))
     if high > 127:
         spans.update(_ASCII_LETTERS)
+
+
+def opening(regex: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A zero-width pattern that holds at every offset where ``regex`` can match, or None when
+    its parse does not tell (it can match an empty string, or refers back to a group)."""
+    parsed = parse(regex.pattern, regex.flags)
+    runs = None if _refers_back(parsed.data) else _openings(list(parsed.data), (), 0)
+    if runs is None:
+        return None
+    unique = list({repr(run): run for run in runs}.values())
+    shared = 0
+    while all(run[shared][0] in _ZERO_WIDTH and repr(run[shared]) == repr(unique[0][shared])
+              for run in unique):
+        shared += 1
+    state = parsed.state
+    rests = [regex_parser.SubPattern(state, list(run[shared:])) for run in unique]
+    either = regex_parser.SubPattern(state, [(regex_parser.BRANCH, (None, rests))])
+    return regex_compiler.compile(
+        regex_parser.SubPattern(state, [*unique[0][:shared], (regex_parser.ASSERT, (1, either))]),
+        regex.flags)
+
+
+_END: Item = (None, None)  # closes a repeat's body in :func:`_openings`: what follows it is not read
+
+
+def _openings(items: list[Item], run: tuple[Item, ...], chars: int) -> list[tuple[Item, ...]] | None:
+    """The openings of the sequence ``items`` after ``run``, which holds ``chars`` characters:
+    groups, alternatives and repeats before the first character are unfolded; None when some
+    path can match no character or opens with something not read here."""
+    for i, (op, arg) in enumerate(items):
+        if op in _ZERO_WIDTH:
+            run += ((op, arg),)
+        elif op in _ONE_CHARACTER:
+            run += ((op, arg),)
+            chars += 1
+            if chars == OPENING_CHARACTERS:
+                break
+        elif chars or op is None:
+            break
+        elif (body := _plain_body(op, arg)) is not None:
+            return _openings([*body, *items[i + 1:]], run, chars)
+        elif op is regex_parser.BRANCH:
+            out: list[tuple[Item, ...]] = []
+            for alternative in arg[1]:
+                found = _openings([*alternative.data, *items[i + 1:]], run, chars)
+                if found is None:
+                    return None
+                out += found
+            return out
+        elif op in _REPEATS:
+            low, _high, body = arg
+            once = _openings([*body.data, _END], run, chars)
+            if low or once is None:
+                return once
+            rest = _openings(items[i + 1:], run, chars)
+            return None if rest is None else once + rest
+        else:
+            return None
+    return [run] if chars else None
+
+
+def _plain_body(op: Any, arg: Any) -> list[Item] | None:
+    """The items of a group that sets no flags, or of an atomic group; None for other items."""
+    if op is regex_parser.SUBPATTERN and not arg[1] and not arg[2]:
+        return list(arg[3].data)
+    if op is not None and op is _ATOMIC_GROUP:  # None: Python 3.10, which has no atomic groups
+        return list(arg.data)
+    return None
+
+
+def _refers_back(node: Any) -> bool:
+    """Whether a parsed regex (or a part of one) refers back to a group."""
+    if isinstance(node, regex_parser.SubPattern):
+        node = node.data
+    if isinstance(node, list | tuple):
+        return any(_refers_back(item) for item in node)
+    return any(node is opcode for opcode in _GROUP_REFERENCES)
+
+
+class Scanner:
+    """A regex with its :func:`required_literals_pattern` and :func:`opening`, read once (build it
+    once per regex: reading a parse takes a while)."""
+
+    def __init__(self, regex: re.Pattern[str]) -> None:
+        self.regex = regex
+        self.needed = required_literals_pattern(regex)
+        self.opening = opening(regex)
+
+    def may_match(self, text: str) -> bool:
+        """False when ``text`` holds none of the required literals, so no match."""
+        return self.needed is None or self.needed.search(text) is not None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """``regex.finditer(text)``, or nothing at once when the text cannot hold a match."""
+        return self.regex.finditer(text) if self.may_match(text) else iter(())
+
+    def matches(self, text: str) -> Iterator[re.Match[str]]:
+        """``regex.finditer(text)``, the regex tried only where its opening holds (and nowhere
+        when the text cannot hold a match)."""
+        if not self.may_match(text):
+            return
+        if self.opening is None:
+            yield from self.regex.finditer(text)
+            return
+        end = 0
+        for at in self.opening.finditer(text):
+            start = at.start()
+            if start >= end and (m := self.regex.match(text, start)):
+                yield m
+                end = m.end()

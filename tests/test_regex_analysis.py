@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterable
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import regex_analysis
-from pipeline.regex_analysis import first_characters, leads_with, match_reach, parse, required_literals
+from pipeline.regex_analysis import (
+    Scanner,
+    first_characters,
+    leads_with,
+    match_reach,
+    opening,
+    parse,
+    required_literals,
+    required_literals_pattern,
+)
 
 
 def test_regex_analysis_reads_the_parser_of_this_python():
@@ -103,6 +113,28 @@ def test_required_literals_of_packaged_rules_and_cues():
     assert required_literals(cues["cohort_cues entry 2"], fold_case=True) == {
         "interquartile", "iqr", "mean", "median"}
 
+
+# -- required_literals_pattern -------------------------------------------------------------------
+
+@pytest.mark.parametrize(("pattern", "needed"), [
+    (r"\d+", None), (r"ab|\d", None), (r"(?:abc)?d", "d"), (r"x(?:ab|cde)", "xab|xcde"),
+    (r"(?:in\s+)?morning|\d+\s*morning", "morning"), (r"(?=abc)\w+", "abc"),
+    (r"(?-i:abc)", "abc"),  # looser under the regex's flags, never wrong
+    (r"/\s*(?:kg|m²)", "kg|m²"),  # the engine folds as the regex folds: non-ASCII sets count
+])
+def test_required_literals_pattern_of_a_regex_that_ignores_case(pattern, needed):
+    found = required_literals_pattern(re.compile(pattern, re.IGNORECASE))
+    assert (found.pattern if found else None) == needed
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*"aAbBcdkKsSxyImMeEf \n1", "\u212a", "\u017f", "İ", "ı", "in the", "IN THE",
+                                 "prior ", "Sick", "KSs", "Casel", "mmef", "abcd", "axy"]), max_size=30).map("".join))
+def test_required_literals_pattern_is_found_in_any_text_a_match_is_in(text):
+    for regex in FOLDING:
+        needed = required_literals_pattern(regex)
+        assert needed is not None
+        assert not regex.search(text) or needed.search(text), regex
 
 # -- match_reach ---------------------------------------------------------------------------------
 
@@ -199,3 +231,90 @@ def test_first_characters_of_packaged_timepoint_patterns():
     rules = default_patterns()
     assert all(first_characters(p.regex) is not None for p in rules.finders)
     assert first_characters(rules.helpers["coordination_gap"].regex) is None  # it matches ""
+
+
+# -- opening and Scanner -------------------------------------------------------------------------
+
+def _packaged_patterns() -> dict[str, re.Pattern[str]]:
+    from pipeline.extractors.doses import dose_patterns
+    from pipeline.extractors.drugs import drug_rules
+
+    patterns = {name: p.regex for name, p in dose_patterns().items()}
+    patterns.update({rule.name: rule.regex for rule in drug_rules() if rule.kind == "class"})
+    return patterns
+
+
+def _packaged_examples() -> list[str]:
+    from pipeline.extractors.doses import dose_patterns
+    from pipeline.extractors.drugs import drug_rules
+
+    return sorted({text for p in dose_patterns().values()
+                   for text in (*(t for t, _ in p.match_examples), *p.no_match_examples)}
+                  | {text for rule in drug_rules() for text, _ in rule.match_examples})
+
+
+SCANNERS = {name: Scanner(regex) for name, regex in _packaged_patterns().items()}
+SCAN_ALPHABET = "0123456789 ,.-/()x×\nmgMGkKUIuqdbwihrnoteaslvy:;µ–"
+
+
+def _spans(found: Iterable[re.Match[str]]) -> list[tuple[int, int]]:
+    return [m.span() for m in found]
+
+
+def _assert_scans_as_finditer(scanner: Scanner, text: str) -> None:
+    expected = _spans(scanner.regex.finditer(text))
+    assert _spans(scanner.matches(text)) == expected, text
+    assert _spans(scanner.finditer(text)) == expected, text
+
+
+@pytest.mark.parametrize("name", sorted(SCANNERS))
+def test_scanner_finds_what_finditer_finds_in_the_examples(name):
+    for text in _packaged_examples():
+        _assert_scans_as_finditer(SCANNERS[name], text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=SCAN_ALPHABET, max_size=60))
+def test_scanner_finds_what_finditer_finds_in_any_text(text):
+    for name in ("dose", "split_dose", "amount_expression", "target_action"):
+        _assert_scans_as_finditer(SCANNERS[name], text)
+
+
+@pytest.mark.parametrize(("pattern", "text"), [
+    (r"(?<!\w)(?:one|two)(?!\w)", "someone two one twofold"),
+    (r"\b(?:ab|a)c", "abc ac aac"),
+    (r"(?:x+y)|y", "xxy y xy"),
+    (r"(?=\d)\d{2}", "1 22 333"),
+    (r"(?>a|ab)c", "abc ac"),
+    (r"(?i)mor(?:ning|row)", "MORROW morning"),
+    (r"(?i)\u212aelvin|ſix", "KELVIN \u212aelvin six SIX"),
+])
+def test_scanner_finds_what_finditer_finds(pattern, text):
+    scanner = Scanner(re.compile(pattern))
+    assert scanner.opening is not None
+    _assert_scans_as_finditer(scanner, text)
+
+
+def test_scanner_dose_opening_shares_its_look_behind():
+    dose = SCANNERS["dose"].opening
+    assert dose is not None
+    assert [m.start() for m in dose.finditer("took two tablets and 5 mg, not x5 or 1.5")] == [5, 21, 37]
+
+
+def test_scanner_required_literals_of_a_class_built_from_its_target():
+    needed = SCANNERS["target_action"].needed
+    assert needed is not None
+    assert needed.pattern == r"\ agonist|\ antagonist|\ blocker|\ inhibitor|\-agonist|\-antagonist|\-blocker|\-inhibitor"
+    assert not SCANNERS["target_action"].may_match("EGFR INHIBITORS were given")
+    assert not SCANNERS["target_action"].may_match("EGFRinhibitors were given")
+
+
+def test_scanner_required_literals_keep_the_regex_flags():
+    split = SCANNERS["split_dose"]
+    assert split.may_match("MORNING: 5 mg, evening: 2.5 mg")
+    assert not split.may_match("5 mg bid")
+
+
+@pytest.mark.parametrize("pattern", [r"a*", r"(?:ab)?", r"(a)\1", r"(?-i:g)|mg", r"x|"])
+def test_opening_cannot_tell(pattern):
+    assert opening(re.compile(pattern, re.IGNORECASE)) is None

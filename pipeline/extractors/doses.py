@@ -22,8 +22,8 @@ from typing import Any
 import yaml
 
 from pipeline.extractors.found import Found, Spans, blanked
-from pipeline.extractors.scanning import Scanner
 from pipeline.normalize.doses import Dose, parse_dose
+from pipeline.regex_analysis import Scanner
 from pipeline.segment.model import Table
 
 LABEL = "DOSE"

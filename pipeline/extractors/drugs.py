@@ -19,7 +19,7 @@ from pipeline.extractors.found import Found, Spans
 from pipeline.extractors.lexicon import LexiconEntry, load_lexicon, load_word_list
 from pipeline.extractors.misspellings import MisspellingIndex
 from pipeline.extractors.phrases import LexiconMatcher, text_of, token_offsets
-from pipeline.extractors.scanning import Scanner
+from pipeline.regex_analysis import Scanner
 from pipeline.segment.model import Table
 
 DRUGS = "drugs.tsv"
