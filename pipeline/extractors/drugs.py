@@ -1,5 +1,7 @@
-"""DRUG and DRUG_CLASS: the domain lexicon, abbreviations a paper defines, and an open
-dictionary of about 20,000 drugs (drug-named-entity-recognition) behind a stop list."""
+"""DRUG and DRUG_CLASS: the domain lexicon, abbreviations a paper defines, an open dictionary of
+about 20,000 drugs (drug-named-entity-recognition) behind a stop list, misspelt names of its
+drugs, substances as often measured as given (only where the text says given), the class
+lexicon, and classes named after their target (the rules of ``patterns/drugs.yaml``)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from spacy.tokens import Doc
 
 from pipeline.extractors.found import Found, Spans
 from pipeline.extractors.lexicon import LexiconEntry, load_lexicon, load_word_list
+from pipeline.extractors.misspellings import MIN_CHARS as MISSPELLED_MIN_CHARS
 from pipeline.extractors.misspellings import MisspellingIndex
 from pipeline.extractors.phrases import LexiconMatcher, text_of, token_offsets
 from pipeline.regex_analysis import Scanner
@@ -33,7 +36,6 @@ RULE_KINDS = ("class", "given_before", "given_after")
 DMARD_NORMS = frozenset({"dmard", "csdmard", "bdmard", "tsdmard"})
 MODIFIER_REACH = 80
 GIVEN_REACH = 60
-MISSPELLED_MIN_CHARS = 7
 # "sodium pentothal", "potassium iodide": the substance names a salt of a drug the dictionary
 # does not know, so it is not the drug given ("ibandronate sodium": a drug just before it)
 SALT_AFTER = re.compile(r"[ \t]+(?!concentrate\b)[a-z]+(?:ide|ate|ite|ine|ol|al|one)\b")
