@@ -54,24 +54,32 @@ def consonants(word: str) -> str:
     return word
 
 
+@dataclass(frozen=True)
+class EnglishWords:
+    """wordfreq's English words of :data:`MIN_CHARS` - 1 letters or more (lower case, letters
+    only): all of them, and by first letter."""
+
+    all: frozenset[str]
+    by_letter: dict[str, list[str]]
+
+
 @lru_cache(maxsize=1)
-def english_words() -> dict[str, list[str]]:
-    """wordfreq's English words of :data:`MIN_CHARS` - 1 letters or more, by first letter."""
+def english_words() -> EnglishWords:
+    """The English word list, read once per process."""
     from wordfreq import iter_wordlist
 
     by_letter: dict[str, list[str]] = defaultdict(list)
     for word in iter_wordlist("en"):
         if len(word) >= MIN_CHARS - 1 and word.isalpha():
             by_letter[word[0]].append(word)
-    return by_letter
+    return EnglishWords(frozenset(w for group in by_letter.values() for w in group), dict(by_letter))
 
 
-@lru_cache(maxsize=65536)
 def known_word(word: str) -> bool:
-    """Whether wordfreq's English list has the word at all."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en") > 0
+    """Whether wordfreq's English list has the (lower-case) word: the same answer as
+    ``zipf_frequency(word, "en") > 0`` for words of :data:`MIN_CHARS` - 1 letters or more,
+    without its tokenizer."""
+    return word in english_words().all
 
 
 class MisspellingIndex:
@@ -112,7 +120,7 @@ class MisspellingIndex:
         nearest = [name for name, edits in hits if edits == best]
         if len({self.norms[n] for n in nearest}) != 1:
             return None
-        words = process.extract(lower, english_words().get(lower[0], []), scorer=OSA.distance,
+        words = process.extract(lower, english_words().by_letter.get(lower[0], []), scorer=OSA.distance,
                                 score_cutoff=best, limit=4)
         if any(word not in self.norms for word, _, _ in words):
             return None

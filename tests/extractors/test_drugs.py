@@ -358,3 +358,13 @@ def test_a_bad_drug_rule_file_names_the_file_and_rule(monkeypatch):
 ])
 def test_a_substance_that_names_a_salt_a_test_or_a_contrast_is_not_given(finder, text, given):
     assert [s for s, label, *_ in found(finder, text) if label == "DRUG"] == given
+
+
+@pytest.mark.parametrize("word", ["creatinine", "troponin", "sildenafil", "sevofluorane", "mycofenolate",
+                                  "propafenone", "naïveté", "parametric"])
+def test_a_known_word_is_one_wordfreq_gives_a_frequency(word):
+    from wordfreq import zipf_frequency
+
+    from pipeline.extractors.misspellings import known_word
+
+    assert known_word(word) == (zipf_frequency(word, "en") > 0)
