@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -204,8 +204,8 @@ def misspellings() -> MisspellingIndex:
     norms = {name: norm for name, (norm, _) in open_dictionary().items()}
     norms.update({e.surface.lower(): e.get("norm") for e in load_lexicon(DRUGS, ("surface", "norm", "class"))
                   if not e.exact})
-    return MisspellingIndex({name: norm for name, norm in norms.items() if name.lower() not in
-                             load_word_list(STOPLIST)})
+    stoplist = load_word_list(STOPLIST)
+    return MisspellingIndex({name: norm for name, norm in norms.items() if name not in stoplist})
 
 
 @cache
@@ -234,8 +234,11 @@ def drugbank_id(norm: str) -> str | None:
 
 
 def _drug_found(start: int, end: int, entry: LexiconEntry, rule: str) -> Found:
+    """A DRUG of a lexicon entry: its norm, its class (when the entry gives one), its DrugBank id."""
     norm = entry.get("norm")
-    attrs = {"norm": norm, "class": entry.get("class")}
+    attrs = {"norm": norm}
+    if entry.get("class"):
+        attrs["class"] = entry.get("class")
     db = drugbank_id(norm)
     if db:
         attrs["drugbank"] = db
@@ -275,10 +278,10 @@ class DrugFinder:
         if self.open_vocabulary:
             found += self._open(doc, taken)
             found += self._misspelled(doc, taken)
-        found += self._defined_abbreviations(doc, abbreviations or [], found, taken)
-        found += self._bracketed_short_forms(text_of(doc), found, taken)
-        found += self._dosed_classes(doc, found, taken)
         text = text_of(doc)
+        found += self._defined_abbreviations(doc, abbreviations or [], found, taken)
+        found += self._bracketed_short_forms(text, found, taken)
+        found += self._dosed_classes(doc, found, taken)
         for span, entry in self.classes(doc):
             if not taken.overlaps(span.start_char, span.end_char) and not TEST_BEFORE_CLASS.search(
                 text[max(0, span.start_char - 20):span.start_char]
@@ -338,6 +341,17 @@ class DrugFinder:
                         taken.add(start, end)
         return out
 
+    def _dictionary_attrs(self, norm: str, db: str) -> dict[str, str]:
+        """A dictionary drug's attributes: its norm, the domain lexicon's class for it, its
+        DrugBank id when it has one."""
+        attrs = {"norm": norm}
+        entry = self.by_norm.get(norm)
+        if entry is not None:
+            attrs["class"] = entry.get("class")
+        if db:
+            attrs["drugbank"] = db
+        return attrs
+
     def _misspelled(self, doc: Doc, taken: Spans) -> list[Found]:
         """Words that are a misspelling of one drug's name (see :mod:`misspellings`)."""
         text = text_of(doc)
@@ -350,12 +364,7 @@ class DrugFinder:
             if taken.overlaps(start, end) or not_a_medication(text, start, end):
                 continue
             norm, db = open_dictionary().get(correction.name, (index.norms[correction.name], ""))
-            attrs = {"norm": norm}
-            entry = self.by_norm.get(norm)
-            if entry is not None:
-                attrs["class"] = entry.get("class")
-            if db or (db := drugbank_id(norm) or ""):
-                attrs["drugbank"] = db
+            attrs = self._dictionary_attrs(norm, db or drugbank_id(norm) or "")
             out.append(Found("DRUG", start, end, attrs, f"misspelling:{correction.name}"))
             taken.add(start, end)
         return out
@@ -374,12 +383,7 @@ class DrugFinder:
                 before.search(text, max(0, start - GIVEN_REACH), start) or after.match(text, end)
             ) or not_a_medication(text, start, end):
                 continue
-            attrs = {"norm": entry.get("norm")}
-            if entry.get("class"):
-                attrs["class"] = entry.get("class")
-            if db := drugbank_id(attrs["norm"]):
-                attrs["drugbank"] = db
-            out.append(Found("DRUG", start, end, attrs, "given_substance"))
+            out.append(_drug_found(start, end, entry, "given_substance"))
             taken.add(start, end)
         return out
 
@@ -412,8 +416,7 @@ class DrugFinder:
         ends = {f.end: i for i, f in enumerate(drugs)}
         defined: dict[str, dict[str, str]] = {}
         for m in BRACKETED_SHORT_FORM.finditer(text):
-            named = text[:m.start()].rstrip()
-            i = ends.get(len(named))
+            i = ends.get(_back_over_blanks(text, m.start(), str.isspace))
             if i is None:
                 continue
             chain = [drugs[i]]
@@ -475,13 +478,7 @@ class DrugFinder:
                 or not_a_medication(text, start, end)
             ):
                 continue
-            attrs = {"norm": norm}
-            entry = self.by_norm.get(norm)
-            if entry is not None:
-                attrs["class"] = entry.get("class")
-            if db:
-                attrs["drugbank"] = db
-            out.append(Found("DRUG", start, end, attrs, "open_dictionary"))
+            out.append(Found("DRUG", start, end, self._dictionary_attrs(norm, db), "open_dictionary"))
             taken.add(start, end)
         return out
 
@@ -514,12 +511,17 @@ class DrugFinder:
         return out
 
 
+def _back_over_blanks(text: str, pos: int, blank: Callable[[str], bool]) -> int:
+    """Where ``text[:pos]`` ends without the characters that are ``blank`` at its end."""
+    while pos > 0 and blank(text[pos - 1]):
+        pos -= 1
+    return pos
+
+
 def _follows_a_name(text: str, start: int, taken: Spans) -> bool:
     """Whether a name found already ends right before ``start``, spaces apart ("ibandronate
     sodium")."""
-    k = start
-    while k > 0 and text[k - 1] in " \t":
-        k -= 1
+    k = _back_over_blanks(text, start, " \t".__contains__)
     return k < start and taken.overlaps(k - 1, k)
 
 
