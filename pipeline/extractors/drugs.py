@@ -356,16 +356,16 @@ class DrugFinder:
         """Words that are a misspelling of one drug's name (see :mod:`misspellings`)."""
         text = text_of(doc)
         index = misspellings()
-        corrected = [(start, end, correction) for start, end in token_offsets(doc)
+        corrected = [(start, end, name) for start, end in token_offsets(doc)
                      if end - start >= MISSPELLED_MIN_CHARS
-                     and (correction := index.correct(text[start:end])) is not None]
+                     and (name := index.correct(text[start:end])) is not None]
         out = []
-        for start, end, correction in corrected:
+        for start, end, name in corrected:
             if taken.overlaps(start, end) or not_a_medication(text, start, end):
                 continue
-            norm, db = open_dictionary().get(correction.name, (index.norms[correction.name], ""))
+            norm, db = open_dictionary().get(name, (index.norms[name], ""))
             attrs = self._dictionary_attrs(norm, db or drugbank_id(norm) or "")
-            out.append(Found("DRUG", start, end, attrs, f"misspelling:{correction.name}"))
+            out.append(Found("DRUG", start, end, attrs, f"misspelling:{name}"))
             taken.add(start, end)
         return out
 

@@ -31,14 +31,6 @@ SEEN_MAX = 100_000
 """Words whose answer is remembered, at most (a long batch's memory stays flat)."""
 
 
-@dataclass(frozen=True)
-class Correction:
-    """A misspelled word and the drug name it stands for."""
-
-    name: str
-    edits: int
-
-
 SOUNDS = ((re.compile(r"ph"), "f"), (re.compile(r"th"), "t"), (re.compile(r"c(?=[eiy])"), "s"),
           (re.compile(r"[ckq]"), "k"), (re.compile(r"z"), "s"), (re.compile(r"[aeiouyh]"), ""),
           (re.compile(r"(.)\1+"), r"\1"))
@@ -88,14 +80,14 @@ class MisspellingIndex:
 
     def __init__(self, norms: Mapping[str, str]) -> None:
         self.norms = dict(norms)
-        self._seen: dict[str, Correction | None] = {}
+        self._seen: dict[str, str | None] = {}
         by_letter: dict[str, set[str]] = defaultdict(set)
         for name in self.norms:
             if len(name) >= MIN_CHARS - 1 and name.isalpha():
                 by_letter[name[0]].add(name)
         self.by_letter = {letter: sorted(group) for letter, group in by_letter.items()}
 
-    def correct(self, word: str) -> Correction | None:
+    def correct(self, word: str) -> str | None:
         """The drug name ``word`` is a misspelling of, if it is one: the nearest names must all
         name the same drug (remembered per word)."""
         if word not in self._seen:
@@ -104,7 +96,7 @@ class MisspellingIndex:
             self._seen[word] = self._correct(word)
         return self._seen[word]
 
-    def _correct(self, word: str) -> Correction | None:
+    def _correct(self, word: str) -> str | None:
         lower = word.lower()
         if len(word) < MIN_CHARS or not word.isalpha() or word.isupper() or known_word(lower):
             return None
@@ -122,6 +114,6 @@ class MisspellingIndex:
             return None
         words = process.extract(lower, english_words().by_letter.get(lower[0], []), scorer=OSA.distance,
                                 score_cutoff=best, limit=4)
-        if any(word not in self.norms for word, _, _ in words):
+        if any(english not in self.norms for english, _, _ in words):
             return None
-        return Correction(nearest[0], best)
+        return nearest[0]
