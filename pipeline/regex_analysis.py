@@ -10,9 +10,14 @@ of that tree. Every answer holds for every match; None (or False) means "cannot 
 - :func:`leads_with` and :func:`first_characters`: how every match starts.
 - :func:`opening`: a zero-width pattern that holds wherever a match can start, made of the
   assertions and the first characters of each alternative, the assertions all alternatives share
-  tested once. ``re`` tries every alternative of a regex, look-behind first, at every offset of a
-  text; a :class:`Scanner` tries the regex only where its opening holds, and not at all in a text
-  without its required literals, and finds what ``regex.finditer`` finds.
+  tested once.
+- :func:`hyperscan_superset`: the regex in Hyperscan's syntax, widened where the two differ, for
+  :mod:`pipeline.match_starts` to tell in one compiled pass where a match can start.
+
+``re`` tries every alternative of a regex, look-behind first, at every offset of a text; a
+:class:`Scanner` tries the regex only where a match can start (or, without Hyperscan, where its
+opening holds), and not at all in a text without its required literals, and finds what
+``regex.finditer`` finds.
 """
 
 from __future__ import annotations
@@ -392,13 +397,15 @@ def _refers_back(node: Any) -> bool:
 
 
 class Scanner:
-    """A regex with its :func:`required_literals_pattern` and :func:`opening`, read once (build it
-    once per regex: reading a parse takes a while)."""
+    """A regex with its :func:`required_literals_pattern`, :func:`opening` and
+    :class:`pipeline.match_starts.MatchStarts`, read once (build it once per regex: reading a parse
+    takes a while, and the match starts are compiled when first asked for)."""
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
         self.needed = required_literals_pattern(regex)
         self.opening = opening(regex)
+        self._starts: Any = None  # MatchStarts, None until built, False when there is none
 
     def may_match(self, text: str) -> bool:
         """False when ``text`` holds none of the required literals, so no match."""
@@ -409,16 +416,233 @@ class Scanner:
         return self.regex.finditer(text) if self.may_match(text) else iter(())
 
     def matches(self, text: str) -> Iterator[re.Match[str]]:
-        """``regex.finditer(text)``, the regex tried only where its opening holds (and nowhere
-        when the text cannot hold a match)."""
+        """``regex.finditer(text)``, the regex tried only where a match can start: where
+        :class:`~pipeline.match_starts.MatchStarts` says so, or else where its opening holds (and
+        nowhere when the text cannot hold a match)."""
         if not self.may_match(text):
             return
-        if self.opening is None:
-            yield from self.regex.finditer(text)
-            return
+        if self._starts is None:
+            from pipeline.match_starts import match_starts
+
+            self._starts = match_starts(self.regex) or False
+        starts = self._starts(text) if self._starts else None
+        if starts is None:
+            if self.opening is None:
+                yield from self.regex.finditer(text)
+                return
+            starts = (at.start() for at in self.opening.finditer(text))
         end = 0
-        for at in self.opening.finditer(text):
-            start = at.start()
-            if start >= end and (m := self.regex.match(text, start)):
+        match = self.regex.match
+        for start in starts:
+            if start >= end and (m := match(text, start)):
                 yield m
                 end = m.end()
+
+
+# -- a superset of a regex in Hyperscan's syntax ---------------------------------------------------
+
+_ASCII_CODES = frozenset(range(128))
+_ASCII_WORD = frozenset(c for c in range(128) if chr(c).isalnum() or c == ord("_"))
+_ASCII_DIGITS = frozenset(range(ord("0"), ord("9") + 1))
+_ASCII_SPACE = frozenset(c for c in range(128) if chr(c).isspace())
+_CATEGORY_CODES = {
+    regex_parser.CATEGORY_DIGIT: _ASCII_DIGITS, regex_parser.CATEGORY_NOT_DIGIT: _ASCII_CODES - _ASCII_DIGITS,
+    regex_parser.CATEGORY_WORD: _ASCII_WORD, regex_parser.CATEGORY_NOT_WORD: _ASCII_CODES - _ASCII_WORD,
+    regex_parser.CATEGORY_SPACE: _ASCII_SPACE, regex_parser.CATEGORY_NOT_SPACE: _ASCII_CODES - _ASCII_SPACE}
+FOLDED_ONTO_ASCII = {0x130: ord("i"), 0x131: ord("i"), 0x17F: ord("s"), 0x212A: ord("k")}
+"""The characters past ASCII that ``re`` matches to an ASCII letter when case is ignored (the dotted
+and dotless i, the long s, the Kelvin sign); a test checks this against every code point."""
+BEYOND_ASCII = 0x80
+"""The byte that stands for every character past ASCII in the text Hyperscan reads (see
+:mod:`pipeline.match_starts`): one byte a character, so that offsets are the text's own."""
+_GROUPS = tuple(op for op in (regex_parser.BRANCH, regex_parser.SUBPATTERN, _ATOMIC_GROUP) if op is not None)
+"""Items whose translation is a group of its own."""
+
+
+class _Untranslated(Exception):
+    """A regex construct that :func:`hyperscan_superset` does not translate."""
+
+
+HYPERSCAN_MAX_LENGTH = 15_000
+"""Hyperscan refuses a pattern much longer (its limit is near 16,000 characters)."""
+
+
+def hyperscan_superset(regex: re.Pattern[str], *, backwards: bool = False,
+                       max_length: int = HYPERSCAN_MAX_LENGTH) -> str | None:
+    """A pattern in Hyperscan's syntax that matches every stretch of text a match of ``regex``
+    spans, and maybe more, in the text as :mod:`pipeline.match_starts` gives it to Hyperscan: one
+    byte a character, every character past ASCII as :data:`BEYOND_ASCII`. Look-arounds and anchors
+    are left out; with ``backwards`` it matches the same stretches read back to front. None when
+    ``regex`` can match the empty string or refers back to a group.
+
+    A regex whose translation is longer than ``max_length`` gives the longest opening part of it
+    that fits: it matches every stretch a match *starts* with, which is all that backwards reading
+    (see :mod:`pipeline.match_starts`) needs to tell where a match can start."""
+    parsed = parse(regex.pattern, regex.flags)
+    if parsed.getwidth()[0] == 0:
+        return None
+    flags = parsed.state.flags
+    wrapper = len("(?i:)") if flags & _IGNORECASE else 0
+    try:
+        parts = _superset_opening(parsed.data, flags, backwards, max_length - wrapper)
+    except _Untranslated:
+        return None
+    if not parts:
+        return None
+    body = "".join(reversed(parts) if backwards else parts)
+    return f"(?i:{body})" if flags & _IGNORECASE else body
+
+
+def _superset_sequence(items: Sequence[Item], flags: int, backwards: bool) -> str:
+    parts = [_superset_item(op, arg, flags, backwards) for op, arg in items]
+    return "".join(reversed(parts) if backwards else parts)
+
+
+def _superset_opening(items: Sequence[Item], flags: int, backwards: bool, budget: int) -> list[str]:
+    """The translated items, in their order, of the longest opening part of ``items`` that fits in
+    ``budget`` characters; the last may be the opening part of a long item."""
+    parts: list[str] = []
+    for op, arg in items:
+        part = _superset_item(op, arg, flags, backwards)
+        if len(part) > budget:
+            part = _shortened(op, arg, flags, backwards, budget)
+            if part:
+                parts.append(part)
+            break
+        parts.append(part)
+        budget -= len(part)
+    return parts
+
+
+def _shortened(op: Any, arg: Any, flags: int, backwards: bool, budget: int) -> str:
+    """A pattern that fits in ``budget`` and matches what every match of one item starts with, or
+    "" when nothing fits or the item may match nothing (an optional part)."""
+    def opening_of(items: Sequence[Item], inner: int, room: int) -> str:
+        parts = _superset_opening(items, inner, backwards, room)
+        return "".join(reversed(parts) if backwards else parts)
+
+    if op is regex_parser.SUBPATTERN:
+        _group, add_flags, del_flags, body = arg
+        inner = (flags | add_flags) & ~del_flags
+        opening = "(?:" if (inner ^ flags) & _IGNORECASE == 0 else "(?i:" if inner & _IGNORECASE else "(?-i:"
+        shortened = opening_of(body.data, inner, budget - len(opening) - 1)
+        return opening + shortened + ")" if shortened else ""
+    if op is _ATOMIC_GROUP:
+        shortened = opening_of(arg.data, flags, budget - 4)
+        return f"(?:{shortened})" if shortened else ""
+    if op in _REPEATS and arg[0] >= 1:  # every match opens with the body once
+        body = arg[2].data
+        if len(body) == 1 and body[0][0] in _GROUPS:
+            only, only_arg = body[0]
+            return _shortened(only, only_arg, flags, backwards, budget)
+        shortened = opening_of(body, flags, budget - 4)
+        return f"(?:{shortened})" if shortened else ""
+    if op is regex_parser.BRANCH:
+        alternatives = arg[1]
+        room = (budget - 4 - len(alternatives)) // max(1, len(alternatives))
+        openings = [opening_of(alt.data, flags, room) for alt in alternatives]
+        return "(?:" + "|".join(openings) + ")" if all(openings) else ""
+    return ""
+
+
+def _superset_item(op: Any, arg: Any, flags: int, backwards: bool) -> str:
+    """One parsed item in Hyperscan's syntax; the group around it ignores case where ``re`` does."""
+    folded = bool(flags & _IGNORECASE)
+    if op in _ZERO_WIDTH:
+        return ""
+    if op is regex_parser.LITERAL:
+        if folded and arg < 128 and chr(arg).isalpha() and arg | 0x20 not in FOLDED_ONTO_ASCII.values():
+            return chr(arg)  # Hyperscan ignores its case, as the group around it says
+        return _superset_class(*_character_codes(arg, arg, folded))
+    if op is regex_parser.NOT_LITERAL:
+        return _superset_class(_ASCII_CODES, True)
+    if op is regex_parser.ANY:
+        return _superset_class(_ASCII_CODES if flags & re.DOTALL else _ASCII_CODES - {ord("\n")}, True)
+    if op is regex_parser.IN:
+        return _superset_class(*_class_codes(arg, folded))
+    if op is regex_parser.BRANCH:
+        return "(?:" + "|".join(_superset_sequence(alt.data, flags, backwards) for alt in arg[1]) + ")"
+    if op is regex_parser.SUBPATTERN:
+        _group, add_flags, del_flags, body = arg
+        inner = (flags | add_flags) & ~del_flags
+        return _case_group(flags, inner) + _superset_sequence(body.data, inner, backwards) + ")"
+    if op is _ATOMIC_GROUP:  # what an atomic group gives up, the superset may keep
+        return "(?:" + _superset_sequence(arg.data, flags, backwards) + ")"
+    if op in _REPEATS:
+        low, high, body = arg
+        inner = _superset_sequence(body.data, flags, backwards)
+        if len(body.data) != 1 or body.data[0][0] not in (*_ONE_CHARACTER, *_GROUPS):
+            inner = f"(?:{inner})"
+        if high == regex_parser.MAXREPEAT:
+            return inner + ({0: "*", 1: "+"}.get(low) or f"{{{low},}}")
+        return inner + ("?" if (low, high) == (0, 1) else f"{{{low},{high}}}")
+    raise _Untranslated(op)
+
+
+def _case_group(outer: int, inner: int) -> str:
+    """The opening of a group whose items ignore case as ``inner`` says, inside ``outer``."""
+    if (inner ^ outer) & _IGNORECASE == 0:
+        return "(?:"
+    return "(?i:" if inner & _IGNORECASE else "(?-i:"
+
+
+def _character_codes(low: int, high: int, folded: bool) -> tuple[set[int], bool]:
+    """What the characters ``low`` to ``high`` match under ``re``: ASCII codes, and whether a
+    character past ASCII."""
+    codes: set[int] = set()
+    beyond = high > 127
+    for code in range(low, min(high, 127) + 1):
+        char = chr(code)
+        if folded and char.isalpha():
+            codes.update((ord(char.lower()), ord(char.upper())))
+            beyond = beyond or ord(char.lower()) in FOLDED_ONTO_ASCII.values()
+        else:
+            codes.add(code)
+    if folded:
+        codes.update(c for partner, letter in FOLDED_ONTO_ASCII.items() if low <= partner <= high
+                     for c in (letter, ord(chr(letter).upper())))
+    return codes, beyond
+
+
+def _class_codes(items: Sequence[Item], folded: bool) -> tuple[set[int], bool]:
+    """What a ``[...]`` class matches: ASCII codes, and whether a character past ASCII."""
+    codes: set[int] = set()
+    beyond = False
+    more: set[int] | frozenset[int]
+    for kind, value in items:
+        if kind is regex_parser.NEGATE:
+            return set(_ASCII_CODES), True
+        if kind is regex_parser.CATEGORY and value in _CATEGORY_CODES:
+            more, past = _CATEGORY_CODES[value], True
+        elif kind is regex_parser.LITERAL:
+            more, past = _character_codes(value, value, folded)
+        elif kind is regex_parser.RANGE:
+            more, past = _character_codes(value[0], value[1], folded)
+        else:
+            raise _Untranslated(kind)
+        codes |= more
+        beyond = beyond or past
+    return codes, beyond
+
+
+def _superset_class(codes: set[int] | frozenset[int], beyond: bool) -> str:
+    """``[...]`` of ASCII ``codes`` and, when ``beyond``, of :data:`BEYOND_ASCII`; or the one
+    character alone."""
+    ordered = sorted(codes) + ([BEYOND_ASCII] if beyond else [])
+    if not ordered:
+        raise _Untranslated("a class that matches nothing")
+    if len(ordered) == 1:
+        return _class_character(ordered[0])
+    spans: list[list[int]] = []
+    for code in ordered:
+        if spans and code == spans[-1][1] + 1:
+            spans[-1][1] = code
+        else:
+            spans.append([code, code])
+    return "[" + "".join(_class_character(low) + (f"-{_class_character(high)}" if high > low else "")
+                         for low, high in spans) + "]"
+
+
+def _class_character(code: int) -> str:
+    """One byte as Hyperscan reads it in a class or alone: a letter or digit as it is."""
+    return chr(code) if chr(code).isalnum() else f"\\x{code:02x}"

@@ -11,9 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import regex_analysis
+from pipeline.match_starts import match_starts
 from pipeline.regex_analysis import (
+    FOLDED_ONTO_ASCII,
     Scanner,
     first_characters,
+    hyperscan_superset,
     leads_with,
     match_reach,
     opening,
@@ -254,7 +257,7 @@ def _packaged_examples() -> list[str]:
 
 
 SCANNERS = {name: Scanner(regex) for name, regex in _packaged_patterns().items()}
-SCAN_ALPHABET = "0123456789 ,.-/()x×\nmgMGkKUIuqdbwihrnoteaslvy:;µ–"
+SCAN_ALPHABET = "0123456789 ,.-/()x×\nmgMGkKUIuqdbwihrnoteaslvy:;µ–\u212aſİıé\u2009\xa0²"
 
 
 def _spans(found: Iterable[re.Match[str]]) -> list[tuple[int, int]]:
@@ -318,3 +321,70 @@ def test_scanner_required_literals_keep_the_regex_flags():
 @pytest.mark.parametrize("pattern", [r"a*", r"(?:ab)?", r"(a)\1", r"(?-i:g)|mg", r"x|"])
 def test_opening_cannot_tell(pattern):
     assert opening(re.compile(pattern, re.IGNORECASE)) is None
+
+
+# -- hyperscan_superset and match_starts ----------------------------------------------------------
+
+def test_characters_folded_onto_ascii_letters_are_all_known():
+    """Every character past ASCII that ``re`` matches to an ASCII letter when ignoring case."""
+    beyond = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c <= 0xDFFF)
+    found = {ord(c) for c in re.findall(r"[a-z]", beyond, re.IGNORECASE)}
+    assert found == set(FOLDED_ONTO_ASCII)
+    for code, letter in FOLDED_ONTO_ASCII.items():
+        assert re.fullmatch(chr(letter), chr(code), re.IGNORECASE)
+
+
+@pytest.mark.parametrize(("pattern", "forwards", "backwards"), [
+    (r"(?i)ab\b", "(?i:ab)", "(?i:ba)"),
+    (r"(?<!\w)\d+(?:\.\d+)? ?mg", r"[0-9\x80]+(?:\x2e[0-9\x80]+)?\x20?mg", r"gm\x20?(?:[0-9\x80]+\x2e)?[0-9\x80]+"),
+    (r"(?i:sa)k\s", r"(?i:[Ss\x80]a)k[\x09-\x0d\x1c-\x20\x80]", r"[\x09-\x0d\x1c-\x20\x80]k(?i:a[Ss\x80])"),
+    (r"(?i:µg|x[^a]|≥|[ſ])", r"(?i:(?:\x80g|x[\x00-\x80]|\x80|[Ss\x80]))", r"(?i:(?:g\x80|[\x00-\x80]x|\x80|[Ss\x80]))"),
+    (r"x{2,5}(?>y|yz)[a-cé]", r"x{2,5}(?:y(?:|z))[a-c\x80]", r"[a-c\x80](?:(?:|z)y)x{2,5}"),
+])
+def test_hyperscan_superset_reads_a_pattern_forwards_and_backwards(pattern, forwards, backwards):
+    regex = re.compile(pattern)
+    assert hyperscan_superset(regex) == forwards
+    assert hyperscan_superset(regex, backwards=True) == backwards
+
+
+@pytest.mark.parametrize("pattern", [r"a*", r"(a)\1x", r"\b", r"x|"])
+def test_hyperscan_superset_cannot_tell(pattern):
+    assert hyperscan_superset(re.compile(pattern)) is None
+    assert match_starts(re.compile(pattern)) is None
+
+
+@pytest.mark.parametrize(("max_length", "forwards", "backwards"), [
+    (40, "abc(?:xy|yz)+d", "d(?:yx|zy)+cba"),
+    (13, "abc(?:xy|yz)+", "(?:yx|zy)+cba"),
+    (12, "abc(?:x|y)", "(?:x|y)cba"),  # one turn of the repeat, each alternative shortened
+    (6, "abc", "cba"),
+    (2, "ab", "ba"),
+])
+def test_hyperscan_superset_too_long_gives_the_opening_that_fits(max_length, forwards, backwards):
+    regex = re.compile(r"abc(?:xy|yz)+d")
+    assert hyperscan_superset(regex, max_length=max_length) == forwards
+    assert hyperscan_superset(regex, backwards=True, max_length=max_length) == backwards
+
+
+def test_match_starts_are_every_offset_a_match_can_start_at_in_characters():
+    starts = match_starts(re.compile(r"(?<![\w.])\d+ mg\b"))
+    assert starts is not None
+    assert starts("x 12 mg and 3 mg, 5 mgs") == [2, 3, 12, 18]
+    assert starts("µ 12 mg é 3 mg") == [2, 3, 10]
+    assert starts("\ud800 12 mg") == [2, 3]  # a lone surrogate is a character past ASCII too
+
+
+def test_packaged_patterns_have_match_starts():
+    """Each packaged pattern a Scanner reads is compiled by Hyperscan: none silently falls back to
+    trying every offset (a pattern grown past Hyperscan's limits would)."""
+    from pipeline.extractors.timepoints import default_patterns
+
+    regexes = {**_packaged_patterns(), **{p.name: p.regex for p in default_patterns().finders}}
+    assert [name for name, regex in regexes.items()
+            if match_starts(regex) is None and parse(regex.pattern).getwidth()[0] > 0] == []
+
+
+def test_scanner_reads_a_text_utf8_cannot_hold():
+    scanner = Scanner(re.compile(r"\d+ mg"))
+    text = "\ud800 12 mg, 3 mg"
+    assert _spans(scanner.matches(text)) == [(2, 7), (9, 13)] == _spans(scanner.regex.finditer(text))

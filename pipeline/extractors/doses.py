@@ -394,7 +394,7 @@ def _find(text: str) -> list[Found]:
             found.append((head.start, head.end, dose, "table_continuation"))
             taken.add(head.start, head.end)
             taken.add(tail.start, tail.end)
-    for m in _scanner("split_dose").finditer(text):
+    for m in _scanner("split_dose").matches(text):
         split = parse_dose(m.group(0))
         if split is not None and free(*m.span()):
             found.append((m.start(), m.end(), split, "split_dose"))

@@ -299,7 +299,7 @@ class DrugFinder:
         ("factor VIII inhibitor")."""
         out = []
         for rule, scanner in _class_scanners():
-            for m in scanner.finditer(text):
+            for m in scanner.matches(text):
                 start, end = m.span()
                 if (taken.overlaps(start, end) or FACTOR_BEFORE.search(text, max(0, start - 10), start)
                         or not_a_medication(text, start, end)):

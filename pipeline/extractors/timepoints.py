@@ -22,7 +22,7 @@ import yaml
 
 from pipeline.extractors.found import Found
 from pipeline.normalize.timepoints import Timepoint, event_anchor, parse_timepoint, to_months
-from pipeline.regex_analysis import first_characters
+from pipeline.regex_analysis import Scanner
 from pipeline.segment import Segmentation, Table, segment
 
 LABEL = "TIMEPOINT"
@@ -52,12 +52,12 @@ class TimepointPattern:
     needs_previous: bool = False
     match_examples: tuple[tuple[str, str | None], ...] = ()
     no_match_examples: tuple[str, ...] = ()
-    scanner: re.Pattern[str] | None = None  # ``regex`` behind :func:`start_guard`, if it has one
+    scanner: Scanner | None = None  # a finder's: ``regex`` tried only where a match can start
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Every match's span: the group ``span`` if the regex has one, else the whole match."""
         group = "span" if "span" in self.regex.groupindex else 0
-        matches = (self.scanner or self.regex).finditer(text)
+        matches = self.scanner.matches(text) if self.scanner else self.regex.finditer(text)
         return [m.span(group) for m in matches if m.end(group) > m.start(group)]
 
 
@@ -71,18 +71,6 @@ class TimepointRules:
     def helper(self, name: str) -> re.Pattern[str]:
         """The compiled helper regex ``name``."""
         return self.helpers[name].regex
-
-
-def start_guard(regex: re.Pattern[str]) -> re.Pattern[str] | None:
-    """``regex`` behind a lookahead for the characters its matches can start with, so that the
-    engine tries the whole regex only where one of them stands; it finds what ``regex`` finds.
-    None when :func:`pipeline.regex_analysis.first_characters` does not know them, or ``regex`` is
-    verbose (a comment would swallow the closing parenthesis) or opens with inline flags."""
-    start = None if regex.flags & re.VERBOSE else first_characters(regex)
-    try:
-        return None if start is None else re.compile(f"(?={start})(?:{regex.pattern})", regex.flags)
-    except re.error:  # global flags such as "(?i)" must open the pattern
-        return None
 
 
 def _sentence_prefix(text: str, start: int, rules: TimepointRules, limit: int = 160) -> str:
@@ -205,7 +193,7 @@ def parse_patterns(data: Any, origin: str) -> TimepointRules:
         pattern = TimepointPattern(
             str(name), raw["role"], regex, tuple(raw.get("checks") or []),
             bool(raw.get("needs_previous", False)), matches, no_match,
-            start_guard(regex) if raw["role"] == "find" else None,
+            Scanner(regex) if raw["role"] == "find" else None,
         )
         target = helpers if pattern.role == "helper" else {p.name: p for p in finders}
         if pattern.name in helpers or pattern.name in target:
