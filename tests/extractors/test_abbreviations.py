@@ -1,4 +1,5 @@
-"""The parenthesised candidates of the abbreviation detector, against scispaCy's own Matcher."""
+"""The parenthesised candidates and the short-form matcher of the abbreviation detector, against
+the spaCy Matchers scispaCy uses."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 import spacy
 from spacy.matcher import Matcher
 
-from pipeline.extractors.abbreviations import MAX_INSIDE, parenthesised
+from pipeline.extractors.abbreviations import MAX_INSIDE, ShortFormMatcher, parenthesised
 from pipeline.nlp import build_nlp
 
 TEXTS = [
@@ -41,3 +42,39 @@ def test_defined_abbreviation_with_its_long_form() -> None:
     doc = nlp.get_pipe("abbreviation_detector")(nlp.make_doc(TEXTS[0]))
     assert [(a.text, a._.long_form.text) for a in doc._.abbreviations] == [
         ("TCZ", "tocilizumab"), ("TCZ", "tocilizumab")]
+
+
+FORMS = {"tumour necrosis factor": ["TNF"], "methotrexate": ["MTX"], "mycophenolate mofetil": ["MMF"],
+         "every 2 weeks": ["q2", "w"], "interleukin 6": ["IL", "-", "6"], "weeks": ["w"]}
+FORMS_TEXT = ("TNF (tumour necrosis factor) inhibitors, MTX and MMF; q2w dosing (q2 w), IL-6, IL - 6 and "
+              "TNF-alpha; w w q2 w TNF")
+
+
+def test_short_form_matcher_finds_what_the_matcher_finds_in_the_same_order() -> None:
+    nlp = spacy.blank("en")
+    doc = nlp.make_doc(FORMS_TEXT)
+    matcher, short_forms = Matcher(nlp.vocab), ShortFormMatcher(nlp.vocab)
+    for key, tokens in FORMS.items():
+        matcher.add(key, [[{"ORTH": t} for t in tokens]])
+        short_forms.add(key, [[{"ORTH": t} for t in tokens]])
+    expected = matcher(doc)
+    assert len(expected) == 12  # "q2 w" and "w" end on the same token twice
+    assert short_forms(doc) == expected
+    for key in ("weeks", "methotrexate"):
+        matcher.remove(key)
+        short_forms.remove(key)
+    assert short_forms(doc) == matcher(doc)
+    assert [(nlp.vocab.strings[k], doc[s:e].text) for k, s, e in short_forms(doc)] == [
+        ("tumour necrosis factor", "TNF"), ("mycophenolate mofetil", "MMF"), ("every 2 weeks", "q2 w"),
+        ("interleukin 6", "IL - 6"), ("tumour necrosis factor", "TNF"), ("every 2 weeks", "q2 w"),
+        ("tumour necrosis factor", "TNF")]
+
+
+def test_detector_uses_the_short_form_matcher_and_forgets_each_document_s_forms() -> None:
+    nlp = build_nlp()
+    detector = nlp.get_pipe("abbreviation_detector")
+    assert isinstance(detector.global_matcher, ShortFormMatcher)
+    doc = detector(nlp.make_doc("Methotrexate (MTX) was given. MTX was stopped; MTX again."))
+    assert sorted((a.text, a.start_char, a._.long_form.text) for a in doc._.abbreviations) == [
+        ("MTX", 14, "Methotrexate"), ("MTX", 30, "Methotrexate"), ("MTX", 47, "Methotrexate")]
+    assert detector.global_matcher.forms == {}
