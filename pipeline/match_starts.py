@@ -9,12 +9,22 @@ exactly what ``regex.finditer`` finds: no match starts anywhere else.
 
 Hyperscan reads bytes: the text is given one byte a character, each character past ASCII as the
 byte :data:`~pipeline.regex_analysis.BEYOND_ASCII`, so offsets are the text's own.
+
+Compiling a long pattern takes Hyperscan a tenth of a second or more, so a compiled database is
+kept in a cache folder (``$CASEMINE_CACHE_DIR``, else ``$XDG_CACHE_HOME/casemine``, else
+``~/.cache/casemine``), named by a hash of the pattern and of Hyperscan's version, and read back
+by later runs; a file that cannot be read or was made for another machine is compiled again, and
+a folder that cannot be written is no error.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import tempfile
 import threading
+from pathlib import Path
 from typing import Any
 
 from pipeline.regex_analysis import BEYOND_ASCII, HYPERSCAN_MAX_LENGTH, hyperscan_superset
@@ -62,8 +72,7 @@ class MatchStarts:
     def __init__(self, regex: re.Pattern[str], pattern: str) -> None:
         self.regex = regex
         self.pattern = pattern
-        self.database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        self.database.compile(expressions=[pattern.encode("ascii")], ids=[0], flags=[0])
+        self.database = compiled(pattern)
         self._scratch = threading.local()
 
     def __call__(self, text: str) -> list[int]:
@@ -76,6 +85,36 @@ class MatchStarts:
         self.database.scan(data, match_event_handler=_collect_end, context=ends, scratch=scratch)
         size = len(data)
         return sorted(size - end for end in ends)  # Hyperscan does not promise an order
+
+
+def cache_folder() -> Path:
+    """Where compiled databases are kept (see the module's text)."""
+    if folder := os.environ.get("CASEMINE_CACHE_DIR"):
+        return Path(folder) / "hyperscan"
+    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(root) / "casemine" / "hyperscan"
+
+
+def compiled(pattern: str) -> Any:
+    """The Hyperscan database (block mode) of one pattern, from the cache folder when it is there;
+    raises ``hyperscan.error`` when Hyperscan cannot compile the pattern."""
+    version = getattr(hyperscan, "__version__", "")
+    key = hashlib.sha256(f"{version}\n{pattern}".encode()).hexdigest()
+    path = cache_folder() / f"{key}.hsdb"
+    try:
+        return hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
+    except (OSError, hyperscan.error):  # not there yet, unreadable, or for another machine
+        pass
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    database.compile(expressions=[pattern.encode("ascii")], ids=[0], flags=[0])
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as out:
+            out.write(hyperscan.dumpb(database))
+        os.replace(out.name, path)  # whole or not at all, whoever else writes it
+    except OSError:
+        pass
+    return database
 
 
 def _collect_end(_id: int, _start: int, end: int, _flags: int, ends: Any) -> None:

@@ -7,7 +7,6 @@ of that tree. Every answer holds for every match; None (or False) means "cannot 
 - :func:`required_literals` (and :func:`required_literals_pattern`, which finds them in any text
   under the regex's own flags): literals one of which every match needs.
 - :func:`match_reach`: how far from its start a match reads the text.
-- :func:`leads_with` and :func:`first_characters`: how every match starts.
 - :func:`opening`: a zero-width pattern that holds wherever a match can start, made of the
   assertions and the first characters of each alternative, the assertions all alternatives share
   tested once.
@@ -22,6 +21,7 @@ opening holds), and not at all in a text without its required literals, and find
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -44,15 +44,14 @@ _ATOMIC_GROUP = getattr(regex_parser, "ATOMIC_GROUP", None)  # ``(?>...)``, from
 _ZERO_WIDTH = (regex_parser.AT, regex_parser.ASSERT, regex_parser.ASSERT_NOT)
 _ONE_CHARACTER = (regex_parser.LITERAL, regex_parser.NOT_LITERAL, regex_parser.IN, regex_parser.ANY)
 _GROUP_REFERENCES = (regex_parser.GROUPREF, regex_parser.GROUPREF_EXISTS)
-_CATEGORIES = {regex_parser.CATEGORY_DIGIT: r"\d", regex_parser.CATEGORY_NOT_DIGIT: r"\D",
-               regex_parser.CATEGORY_WORD: r"\w", regex_parser.CATEGORY_NOT_WORD: r"\W",
-               regex_parser.CATEGORY_SPACE: r"\s", regex_parser.CATEGORY_NOT_SPACE: r"\S"}
-_ASCII_LETTERS = ((ord("A"), ord("Z")), (ord("a"), ord("z")))
 
 
+@functools.lru_cache(maxsize=512)
 def parse(pattern: str, flags: int = 0) -> Any:
     """``pattern`` as ``re`` parses it: items in ``.data``, the fewest and most characters a match
-    spans in ``.getwidth()``, the flags with the pattern's inline ones in ``.state.flags``."""
+    spans in ``.getwidth()``, the flags with the pattern's inline ones in ``.state.flags``. The
+    analyses read a long pattern's parse several times, so the last ones are kept (do not change
+    them)."""
     return regex_parser.parse(pattern, flags)
 
 
@@ -221,104 +220,6 @@ def _width(items: Sequence[Item]) -> int | None:
     return total
 
 
-def leads_with(regex: re.Pattern[str], lead: str) -> bool:
-    """Whether every match of ``regex`` starts with a match of the regex ``lead``, which matches
-    no empty string: the parse of ``regex`` opens with ``lead``'s, inside groups that set no flags.
-    False when that is not so or cannot be told."""
-    head = parse(lead, regex.flags)
-    parsed = parse(regex.pattern, regex.flags)
-    if head.getwidth()[0] == 0 or head.state.flags != parsed.state.flags:
-        return False
-    want, size = repr(head.data), len(head.data)  # a parse's repr shows its items, nested ones too
-    items = parsed.data
-    while repr(items[:size]) != want:
-        if not items or items[0][0] is not regex_parser.SUBPATTERN:
-            return False
-        _group, add_flags, del_flags, inner = items[0][1]
-        if add_flags or del_flags:
-            return False
-        items = inner.data
-    return True
-
-
-class _Unread(Exception):
-    """A regex construct that :func:`first_characters` does not read."""
-
-
-def first_characters(regex: re.Pattern[str]) -> str | None:
-    """A character class (``[...]``, to be read under ``regex``'s flags) of every character that a
-    match of ``regex`` can start with. None when that is not known: ``regex`` can match the empty
-    string, or start with a construct not read here (``.``, a negated class, a group reference),
-    or is ASCII-only (a class of ASCII-only categories would leave out what ``(?u:...)`` takes)."""
-    if regex.flags & re.ASCII:
-        return None
-    spans: set[tuple[int, int]] = set()
-    categories: set[str] = set()
-    parsed = parse(regex.pattern, regex.flags)
-    try:
-        if _first_characters(parsed.data, parsed.state.flags, spans, categories):
-            return None
-    except _Unread:
-        return None
-    ranges = "".join(rf"\U{low:08x}-\U{high:08x}" for low, high in sorted(spans))
-    return f"[{ranges}{''.join(sorted(categories))}]"
-
-
-def _first_characters(items: Sequence[Item], flags: int, spans: set[tuple[int, int]],
-                      categories: set[str]) -> bool:
-    """Add the characters that a match of the parsed ``items`` can start with to ``spans`` (first and
-    last code points) and ``categories`` (``\\d``, ``\\w``, ...); return whether it can match ""."""
-    for op, arg in items:
-        if op in _ZERO_WIDTH:
-            continue
-        folded = bool(flags & _IGNORECASE)
-        if op is regex_parser.LITERAL:
-            _add_span(spans, arg, arg, folded)
-            return False
-        if op is regex_parser.IN:
-            for kind, value in arg:
-                if kind is regex_parser.LITERAL:
-                    _add_span(spans, value, value, folded)
-                elif kind is regex_parser.RANGE:
-                    _add_span(spans, value[0], value[1], folded)
-                elif kind is regex_parser.CATEGORY and value in _CATEGORIES:
-                    categories.add(_CATEGORIES[value])
-                else:
-                    raise _Unread(kind)
-            return False
-        if op is regex_parser.SUBPATTERN:
-            _group, add_flags, del_flags, sub = arg
-            empty = _first_characters(sub.data, (flags | add_flags) & ~del_flags, spans, categories)
-        elif op is _ATOMIC_GROUP:
-            empty = _first_characters(arg.data, flags, spans, categories)
-        elif op is regex_parser.BRANCH:
-            empty = any([_first_characters(alt.data, flags, spans, categories) for alt in arg[1]])
-        elif op in _REPEATS:
-            low, high, sub = arg
-            if high == 0:
-                continue
-            empty = _first_characters(sub.data, flags, spans, categories) or low == 0
-        else:
-            raise _Unread(op)
-        if not empty:
-            return False
-    return True
-
-
-def _add_span(spans: set[tuple[int, int]], low: int, high: int, folded: bool) -> None:
-    """Add the code points ``low`` to ``high``; when case is ignored, also the other case of ASCII
-    letters, every non-ASCII character for ASCII letters and every ASCII letter for non-ASCII ones
-    (the engine folds some of each to the other)."""
-    spans.add((low, high))
-    if not folded:
-        return
-    for code in range(low, min(high, 127) + 1):
-        if chr(code).isalpha():
-            spans.update(((ord(chr(code).lower()),) * 2, (ord(chr(code).upper()),) * 2, (128, 0x10FFFF)))
-    if high > 127:
-        spans.update(_ASCII_LETTERS)
-
-
 def opening(regex: re.Pattern[str]) -> re.Pattern[str] | None:
     """A zero-width pattern that holds at every offset where ``regex`` can match, or None when
     its parse does not tell (it can match an empty string, or refers back to a group)."""
@@ -396,6 +297,12 @@ def _refers_back(node: Any) -> bool:
     return any(node is opcode for opcode in _GROUP_REFERENCES)
 
 
+@functools.cache
+def scanner_of(regex: re.Pattern[str]) -> Scanner:
+    """The one :class:`Scanner` of a compiled regex (built when first asked for)."""
+    return Scanner(regex)
+
+
 class Scanner:
     """A regex with its :func:`required_literals_pattern`, :func:`opening` and
     :class:`pipeline.match_starts.MatchStarts`, read once (build it once per regex: reading a parse
@@ -404,8 +311,15 @@ class Scanner:
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
         self.needed = required_literals_pattern(regex)
-        self.opening = opening(regex)
         self._starts: Any = None  # MatchStarts, None until built, False when there is none
+        self._opening: Any = None  # the opening, None until built, False when there is none
+
+    @property
+    def opening(self) -> re.Pattern[str] | None:
+        """:func:`opening` of the regex (built when first asked for)."""
+        if self._opening is None:
+            self._opening = opening(self.regex) or False
+        return self._opening or None
 
     def may_match(self, text: str) -> bool:
         """False when ``text`` holds none of the required literals, so no match."""

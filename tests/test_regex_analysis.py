@@ -15,9 +15,7 @@ from pipeline.match_starts import match_starts
 from pipeline.regex_analysis import (
     FOLDED_ONTO_ASCII,
     Scanner,
-    first_characters,
     hyperscan_superset,
-    leads_with,
     match_reach,
     opening,
     parse,
@@ -155,85 +153,6 @@ def test_match_reach_of_packaged_cleaning_rules():
 
     reach = {rule.name: match_reach(rule.pattern) for rule in default_rules()}
     assert (reach["ocr_mmef"], reach["ocr_cent_for_c"], reach["dehyphenate"]) == (5, 7, None)
-
-
-# -- leads_with ----------------------------------------------------------------------------------
-
-LEAD = r"(?<![\w-])(?:IL-6|CRP|(?i:ferritin))(?![\w-])"
-
-
-@pytest.mark.parametrize(
-    ("pattern", "led"),
-    [(f"(?P<analyte>(?:{LEAD})(?!x)) was", True), (f"(?:{LEAD})\\s+\\d", True),
-     (f"(?P<list>(?P<analyte>{LEAD})(?:, (?:{LEAD}))*) (?P<qual>high)", True),
-     (f"(?P<analyte>{LEAD}) was|low", False), (f"(?P<analyte>{LEAD}|ESR) was", False),
-     (f"(?i:{LEAD}) was", False), (f"high (?:{LEAD})", False), (f"(?:{LEAD})?\\d", False),
-     (f"(?i)(?:{LEAD}) was", True), ("x", False)],
-)
-def test_leads_with_proves_every_match_starts_with_the_lead(pattern, led):
-    assert leads_with(re.compile(pattern), LEAD) is led
-
-
-def test_leads_with_is_false_for_a_lead_that_matches_nothing():
-    assert leads_with(re.compile("a?b"), "a?") is False
-
-
-def test_leads_with_on_packaged_lab_patterns():
-    from pipeline.extractors.labs import lab_rules
-
-    rules = lab_rules()
-    lexicon = rules.fragments["LEXICON"]
-    assert leads_with(rules.get("value").regex, lexicon)
-    assert not leads_with(rules.get("qualified_list").regex, lexicon)
-
-
-# -- first_characters ----------------------------------------------------------------------------
-
-GUARD_TEXT = ("After 3 years; at least 2\u00a0weeks, sophomore than 5 days. \u212aelvin \u212a7 ſix K6 k6 "
-              "İn 2019 ıs. ≥ 4 months_ x_y (a)a \u00e9t\u00e9 \U0001d7d8 TWO days")
-
-
-def _guarded(regex: re.Pattern[str]) -> re.Pattern[str]:
-    start = first_characters(regex)
-    assert start is not None
-    return re.compile(f"(?={start})(?:{regex.pattern})", regex.flags)
-
-
-@pytest.mark.parametrize(
-    "pattern",
-    [r"\b(?i:at|after)\s+\d+", r"(?:[><≥≤]\s*|(?i:more|about)\s+)?\d+\s*(?i:days?|months?)",
-     r"(?<!\bfor\s)(?i:two|six)\s+\w+", r"(?i:k)\d", r"(?i:\u212a)\w+", r"(?i:[a-c]|[\u00e0-\u00ff])t",
-     r"(?i:ſ)\w+", r"(?i:İ)n", r"(?:x|)_y", r"(a)\1", r"(?>\d+)\s", r"\d{0}x", r"\w+\s"],
-)
-def test_first_characters_let_a_lookahead_find_what_the_regex_finds(pattern):
-    regex = re.compile(pattern)
-    found = [m.span() for m in regex.finditer(GUARD_TEXT)]
-    assert [m.span() for m in _guarded(regex).finditer(GUARD_TEXT)] == found
-
-
-@pytest.mark.parametrize(("pattern", "expected"), [
-    ("ab|c", r"[\U00000061-\U00000061\U00000063-\U00000063]"),
-    (r"(?:x|)\d", r"[\U00000078-\U00000078\d]"),
-    # ignoring case: the other ASCII case, and every non-ASCII character the engine may fold
-    ("(?i:a)", r"[\U00000041-\U00000041\U00000061-\U00000061\U00000080-\U0010ffff]"),
-    ("(?i:é)", r"[\U00000041-\U0000005a\U00000061-\U0000007a\U000000e9-\U000000e9]"),
-])
-def test_first_characters_class(pattern, expected):
-    assert first_characters(re.compile(pattern)) == expected
-
-
-@pytest.mark.parametrize("pattern", [r"a*", r"(?:x|)", r"\b", r".x", r"[^a]x", r"[^\W\d]\w*_",
-                                     r"(?a)(?u:\w)", r"(?a)a", r"(a)?(?(1)b|c)"])
-def test_first_characters_cannot_tell(pattern):
-    assert first_characters(re.compile(pattern)) is None
-
-
-def test_first_characters_of_packaged_timepoint_patterns():
-    from pipeline.extractors.timepoints import default_patterns
-
-    rules = default_patterns()
-    assert all(first_characters(p.regex) is not None for p in rules.finders)
-    assert first_characters(rules.helpers["coordination_gap"].regex) is None  # it matches ""
 
 
 # -- opening and Scanner -------------------------------------------------------------------------
@@ -388,3 +307,37 @@ def test_scanner_reads_a_text_utf8_cannot_hold():
     scanner = Scanner(re.compile(r"\d+ mg"))
     text = "\ud800 12 mg, 3 mg"
     assert _spans(scanner.matches(text)) == [(2, 7), (9, 13)] == _spans(scanner.regex.finditer(text))
+
+
+def test_compiled_databases_are_kept_and_read_back(tmp_path, monkeypatch):
+    import hyperscan
+
+    from pipeline import match_starts as module
+
+    monkeypatch.setenv("CASEMINE_CACHE_DIR", str(tmp_path))
+    regex = re.compile(r"(?<!\w)\d+ ?mg\b")
+    first = match_starts(regex)
+    assert first is not None
+    (kept,) = (tmp_path / "hyperscan").iterdir()
+    assert kept.suffix == ".hsdb"
+
+    def no_compiling(*args, **kwargs):
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(hyperscan, "Database", no_compiling)
+    again = match_starts(regex)
+    assert again is not None and again("a 12 mg, 3mg") == first("a 12 mg, 3mg") == [2, 3, 9]
+    monkeypatch.undo()
+
+    monkeypatch.setenv("CASEMINE_CACHE_DIR", str(tmp_path))
+    kept.write_bytes(b"not a database")  # damaged: compiled again and kept anew
+    assert module.compiled(first.pattern) is not None
+    assert kept.read_bytes() != b"not a database"
+
+
+def test_compiled_databases_without_a_writable_cache_folder(tmp_path, monkeypatch):
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the folder would be")
+    monkeypatch.setenv("CASEMINE_CACHE_DIR", str(blocked))
+    starts = match_starts(re.compile(r"\d+ ?mg"))
+    assert starts is not None and starts("x 5 mg") == [2]

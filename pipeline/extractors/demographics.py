@@ -192,12 +192,12 @@ def _of_subgroup(text: str, m: re.Match[str], rules: RuleFile) -> bool:
 def _age_claims(text: str, rules: RuleFile) -> list[_Claim]:
     out = []
     for p in rules.by_kind("age"):
-        for m in p.regex.finditer(text):
+        for m in p.matches(text):
             anchor, value = _anchor(m["anchor"], rules), _years(m["value"], m["unit"], rules)
             if anchor and value and not _of_subgroup(text, m, rules):
                 out.append(_Claim(AGE_FIELD[anchor], value, _stat(m, rules), m.start(), m.end(), p.name))
     for p in rules.by_kind("respectively"):
-        for m in p.regex.finditer(text):
+        for m in p.matches(text):
             for k in ("1", "2") if not _of_subgroup(text, m, rules) else ():
                 anchor = _anchor(m[f"a{k}"], rules)
                 value = _years(m[f"value{k}"], m[f"unit{k}"] or m["unit2"], rules)
@@ -217,7 +217,7 @@ def _duration_claims(text: str, rules: RuleFile) -> list[_Claim]:
     time_anchor, index_start = rules.get("time_anchor").regex, rules.get("anchor_index_start").regex
     out = []
     for p in rules.by_kind("duration"):
-        for m in p.regex.finditer(text):
+        for m in p.matches(text):
             value = _years(m["value"], m["unit"], rules)
             if value is None or _of_subgroup(text, m, rules):
                 continue
@@ -238,12 +238,12 @@ def _sex_claims(text: str, rules: RuleFile) -> list[_Claim]:
     family = rules.get("family_before").regex
     out = []
     for p in rules.by_kind("sex"):
-        for m in p.regex.finditer(text):
+        for m in p.matches(text):
             if not family.search(text[max(0, m.start() - 60):m.start()]):
                 value = rules.words["sex"][m["v"].lower()]
                 out.append(_Claim("sex", value, "value", *m.span("v"), p.name))
     for p in rules.by_kind("sex_cohort"):
-        for m in p.regex.finditer(text):
+        for m in p.matches(text):
             value = rules.words["sex"][m["v"].lower()]
             if "n" not in p.regex.groupindex:
                 out.append(_Claim("sex", value, "all", m.start(), m.end(), p.name))
@@ -255,11 +255,11 @@ def _sex_claims(text: str, rules: RuleFile) -> list[_Claim]:
 def _diagnosis_claims(text: str, rules: RuleFile) -> list[_Claim]:
     out = []
     for p in rules.by_kind("diagnosis"):
-        for m in p.regex.finditer(text):
+        for m in p.matches(text):
             if code := diagnosis_code(m["v"]):
                 out.append(_Claim("diagnosis", code, "value", *m.span("v"), p.name))
     for p in rules.by_kind("diagnosis_cohort"):
-        for m in p.regex.finditer(text):
+        for m in p.matches(text):
             code, n = diagnosis_code(m["v"]), _count(m, rules)
             if code and n is not None:
                 out.append(_Claim("diagnosis", code, "count", m.start(), m.end(), p.name, n))
@@ -269,7 +269,7 @@ def _diagnosis_claims(text: str, rules: RuleFile) -> list[_Claim]:
 def _aged_claims(text: str, sentences: list[Sentence], rules: RuleFile) -> list[_Claim]:
     out = []
     for p in rules.by_kind("aged"):
-        for m in p.regex.finditer(text):
+        for m in p.matches(text):
             sex = rules.words["sex"].get(m["person"].lower())
             if sex and not rules.get("family_before").regex.search(text[max(0, m.start() - 60):m.start()]):
                 out.append(_Claim("sex", sex, "value", *m.span("person"), p.name))

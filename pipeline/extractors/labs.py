@@ -18,13 +18,12 @@ import yaml
 
 from pipeline.extractors.found import Found, format_number
 from pipeline.normalize.labs import (
-    analyte_lexicon,
     analyte_pattern,
     lookup_analyte,
     parse_number,
     parse_unit,
 )
-from pipeline.regex_analysis import leads_with
+from pipeline.regex_analysis import scanner_of
 from pipeline.segment.model import Table
 
 RESOURCE = "labs.yaml"
@@ -47,7 +46,11 @@ class RulePattern:
     regex: re.Pattern[str]
     match_examples: tuple[tuple[str, tuple[str, ...]], ...] = ()
     no_match_examples: tuple[str, ...] = ()
-    lexicon_led: bool = False  # every match starts with a match of the file's {{LEXICON}}
+
+    def matches(self, text: str) -> Iterator[re.Match[str]]:
+        """``regex.finditer(text)``, the regex tried only where a match can start
+        (:class:`pipeline.regex_analysis.Scanner`)."""
+        return scanner_of(self.regex).matches(text)
 
 
 @dataclass(frozen=True)
@@ -145,27 +148,8 @@ def parse_rule_file(data: Any, origin: str, builtins: Mapping[str, str], kinds: 
             regex = re.compile(expand(str(raw["regex"]), fragments, where))
         except re.error as exc:
             raise PatternError(f"{where}: bad regex: {exc}") from exc
-        led = "LEXICON" in fragments and leads_with(regex, fragments["LEXICON"])
-        patterns.append(RulePattern(name, raw["kind"], regex, *_examples(raw.get("examples"), where), led))
+        patterns.append(RulePattern(name, raw["kind"], regex, *_examples(raw.get("examples"), where)))
     return RuleFile(origin, tuple(patterns), fragments, words)
-
-
-@cache
-def analyte_first_words() -> frozenset[str] | None:
-    """The first words of the analyte surface forms (:func:`pipeline.extractors.phrases.first_words`)."""
-    from pipeline.extractors.phrases import first_words
-
-    return first_words(form.surface for form in analyte_lexicon()[0])
-
-
-def _matches_at(regex: re.Pattern[str], text: str, starts: Sequence[int]) -> Iterator[re.Match[str]]:
-    """``regex.finditer(text)`` for a regex whose every match is non-empty and starts at one of
-    ``starts`` (ascending)."""
-    end = 0
-    for start in starts:
-        if start >= end and (m := regex.match(text, start)):
-            yield m
-            end = m.end()
 
 
 @cache
@@ -220,21 +204,14 @@ def _context_qual(text: str, start: int, rules: RuleFile) -> str | None:
     return None
 
 
-def run_pattern(pattern: RulePattern, text: str, rules: RuleFile | None = None,
-                starts: Sequence[int] | None = None) -> list[Found]:
-    """The LAB mentions one pattern finds in ``text`` (context patterns find none).
-
-    ``starts``, the offsets where an analyte may start (:func:`pipeline.extractors.phrases.word_starts`),
-    saves a pattern led by the analyte lexicon trying every offset of the text.
-    """
+def run_pattern(pattern: RulePattern, text: str, rules: RuleFile | None = None) -> list[Found]:
+    """The LAB mentions one pattern finds in ``text`` (context patterns find none)."""
     if pattern.kind == "context":
         return []
     rules = rules or lab_rules()
     member = re.compile(rules.fragments["member"])
     out: list[Found] = []
-    matches = (_matches_at(pattern.regex, text, starts) if starts is not None and pattern.lexicon_led
-               else pattern.regex.finditer(text))
-    for m in matches:
+    for m in pattern.matches(text):
         g = m.groupdict()
         if pattern.kind == "value":
             analyte = lookup_analyte(g["analyte"])
@@ -292,15 +269,12 @@ def resolve(ranked: Iterable[tuple[int, Found]]) -> list[Found]:
 
 def find_labs(text: str, tables: Sequence[Table] | None = None) -> list[Found]:
     """LAB mentions in a clean text; with ``tables``, also the values of analyte columns/rows."""
-    from pipeline.extractors.phrases import word_starts
     from pipeline.extractors.scores import table_values  # shared table reading
 
     rules = lab_rules()
-    first_words = analyte_first_words()
-    starts = word_starts(text, first_words) if first_words is not None else None
     ranked: list[tuple[int, Found]] = [(0, f) for f in table_values(text, tables or [], "LAB")]
     for rank, pattern in enumerate(rules.patterns, start=1):
-        for f in run_pattern(pattern, text, rules, starts):
+        for f in run_pattern(pattern, text, rules):
             if "\t" not in text[f.start:f.end] and "|" not in text[f.start:f.end]:
                 ranked.append((rank, f))
     return resolve(ranked)

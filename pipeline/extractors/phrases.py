@@ -118,10 +118,3 @@ def may_start_at(text: str, at: int, words: frozenset[str]) -> bool:
     ``at``: the word there is one of them, or holds a non-ASCII letter."""
     word = WORD.match(text, at)
     return word is not None and (word.group().lower() in words or not word.group().isascii())
-
-
-def word_starts(text: str, words: frozenset[str]) -> list[int]:
-    """Every offset where a form whose first word is one of ``words`` (from :func:`first_words`)
-    may start, in order: the start of each such word and of each word with a non-ASCII letter."""
-    return [m.start() for m in WORD.finditer(text)
-            if (word := m.group()).lower() in words or not word.isascii()]

@@ -12,7 +12,7 @@ for the rule and the cases in which it declines.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -63,38 +63,12 @@ def sentence_before(text: str, start: int) -> str:
     return _SENTENCE_BREAK.split(text[max(0, start - 300):start])[-1]
 
 
-@cache
-def instrument_first_words() -> frozenset[str] | None:
-    """The first words of the instrument surface forms (:func:`pipeline.extractors.phrases.first_words`)."""
-    from pipeline.extractors.phrases import first_words
-
-    return first_words(form.surface for form in instrument_lexicon()[0])
-
-
-def _matches(pattern: RulePattern, text: str, starts: Sequence[int] | None) -> Iterator[re.Match[str]]:
-    """``pattern.regex.finditer(text)``; a pattern led by the instrument lexicon is tried only at
-    ``starts``, the offsets where an instrument may start (ascending)."""
-    if starts is None or not pattern.lexicon_led:
-        yield from pattern.regex.finditer(text)
-        return
-    end = 0
-    for start in starts:
-        if start >= end and (m := pattern.regex.match(text, start)):
-            yield m
-            end = m.end()
-
-
-def run_score_pattern(name: str, text: str, rules: RuleFile | None = None,
-                      starts: Sequence[int] | None = None) -> list[Found]:
-    """The SCORE mentions one ``score`` pattern finds, with their continuations.
-
-    ``starts``, the offsets where an instrument may start (:func:`pipeline.extractors.phrases.word_starts`),
-    saves a pattern led by the instrument lexicon trying every offset of the text.
-    """
+def run_score_pattern(name: str, text: str, rules: RuleFile | None = None) -> list[Found]:
+    """The SCORE mentions one ``score`` pattern finds, with their continuations."""
     rules = rules or score_rules()
     stat_re, definition = rules.get("stat_before").regex, rules.get("definition").regex
     out: list[Found] = []
-    for m in _matches(rules.get(name), text, starts):
+    for m in rules.get(name).matches(text):
         instrument = lookup_instrument(m["abbr"] or m["name"])
         value = parse_score_value(instrument.name, m["value"]) if instrument else None
         start = m.start("abbr") if m["abbr"] else m.start()
@@ -137,14 +111,10 @@ def pattern_texts(pattern: RulePattern, text: str) -> tuple[str, ...]:
 
 def find_scores(text: str, tables: Sequence[Table] | None = None) -> list[Found]:
     """SCORE mentions in a clean text; with ``tables``, also values in instrument columns."""
-    from pipeline.extractors.phrases import word_starts
-
     rules = score_rules()
-    words = instrument_first_words()
-    starts = word_starts(text, words) if words is not None else None
     ranked: list[tuple[int, Found]] = [(0, f) for f in table_values(text, tables or [], "SCORE")]
     for rank, pattern in enumerate(rules.by_kind("score"), start=1):
-        for f in run_score_pattern(pattern.name, text, rules, starts):
+        for f in run_score_pattern(pattern.name, text, rules):
             if "\t" not in text[f.start:f.end] and "|" not in text[f.start:f.end]:
                 ranked.append((rank, f))
     return resolve(ranked)

@@ -197,15 +197,13 @@ def test_lab_rules_expand_every_fragment() -> None:
     assert not any(re.search(r"\{\{\w+\}\}", p.regex.pattern) for p in rules.patterns)
 
 
-def test_labs_lexicon_led_patterns_are_run_only_where_an_analyte_starts() -> None:
-    from pipeline.extractors.labs import analyte_first_words, run_pattern
-    from pipeline.extractors.phrases import word_starts
+def test_lab_patterns_are_tried_only_where_a_match_can_start() -> None:
+    from pipeline.regex_analysis import scanner_of
 
-    assert [p.name for p in lab_rules().patterns if p.lexicon_led] == [
-        "value_change", "value", "qualifier_after", "predicate"]
-    words = analyte_first_words()
-    assert words is not None
     text = ("The CRP level was 12 mg/L; serum ferritin fell from 1,200 to 300 ng/ml and anti-dsDNA "
-            "positive, IL-6 increased. White blood cell count of 15.3 × 10^9/L.")
+            "positive, IL-6 increased. White blood cell count of 15.3 × 10^9/L. İL-6 \u212a 4.1 mmol/L")
     for pattern in lab_rules().patterns:
-        assert run_pattern(pattern, text, starts=word_starts(text, words)) == run_pattern(pattern, text)
+        assert scanner_of(pattern.regex)._starts is not False, pattern.name
+        assert [m.span() for m in pattern.matches(text)] == [m.span() for m in pattern.regex.finditer(text)]
+    assert [m.group() for m in lab_rules().get("value").matches(text)] == [
+        "CRP level was 12 mg/L", "White blood cell count of 15.3 × 10^9/L"]
