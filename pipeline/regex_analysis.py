@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 if sys.version_info >= (3, 11):
@@ -325,6 +325,17 @@ class Scanner:
         """False when ``text`` holds none of the required literals, so no match."""
         return self.needed is None or self.needed.search(text) is not None
 
+    def starts(self, text: str) -> list[int] | None:
+        """Every offset of ``text`` where a match can start, in order; a match of the regex in any
+        stretch ``text[a:b]`` starts at one of them too. None when Hyperscan cannot tell."""
+        if self._starts is None:
+            from pipeline.match_starts import match_starts
+
+            self._starts = match_starts(self.regex) or False
+        if not self.may_match(text):
+            return []
+        return self._starts(text) if self._starts else None
+
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """``regex.finditer(text)``, or nothing at once when the text cannot hold a match."""
         return self.regex.finditer(text) if self.may_match(text) else iter(())
@@ -333,13 +344,7 @@ class Scanner:
         """``regex.finditer(text)``, the regex tried only where a match can start: where
         :class:`~pipeline.match_starts.MatchStarts` says so, or else where its opening holds (and
         nowhere when the text cannot hold a match)."""
-        if not self.may_match(text):
-            return
-        if self._starts is None:
-            from pipeline.match_starts import match_starts
-
-            self._starts = match_starts(self.regex) or False
-        starts = self._starts(text) if self._starts else None
+        starts: Iterable[int] | None = self.starts(text)
         if starts is None:
             if self.opening is None:
                 yield from self.regex.finditer(text)

@@ -341,3 +341,16 @@ def test_compiled_databases_without_a_writable_cache_folder(tmp_path, monkeypatc
     monkeypatch.setenv("CASEMINE_CACHE_DIR", str(blocked))
     starts = match_starts(re.compile(r"\d+ ?mg"))
     assert starts is not None and starts("x 5 mg") == [2]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=SCAN_ALPHABET, max_size=60), st.integers(0, 60), st.integers(0, 60))
+def test_scanner_starts_hold_every_match_of_any_stretch(text, a, b):
+    """A match found in a slice of the text (a line, a sentence) starts at one of the offsets
+    ``starts`` gives for the whole text."""
+    a, b = sorted((min(a, len(text)), min(b, len(text))))
+    for name in ("dose", "split_dose", "amount_expression", "target_action"):
+        scanner = SCANNERS[name]
+        starts = scanner.starts(text)
+        assert starts is not None
+        assert {a + m.start() for m in scanner.regex.finditer(text[a:b])} <= set(starts)

@@ -12,6 +12,7 @@ cells of flattened tables are read by their column's place among the numeric col
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -22,7 +23,7 @@ import yaml
 
 from pipeline.extractors.found import Found
 from pipeline.normalize.timepoints import Timepoint, event_anchor, parse_timepoint, to_months
-from pipeline.regex_analysis import Scanner
+from pipeline.regex_analysis import Scanner, scanner_of
 from pipeline.segment import Segmentation, Table, segment
 
 LABEL = "TIMEPOINT"
@@ -225,11 +226,17 @@ def _excluded_zones(text: str, seg: Segmentation, rules: TimepointRules) -> list
     for t in seg.tables:
         if t.flattened and t.rows:
             zones.append((text.find("\n", t.start) + 1, t.rows[0].start))
+    # a line is searched only if a match can start in it (most lines are neither)
+    lines = [rules.helper("metadata_line"), rules.helper("reference_line")]
+    found = [scanner_of(regex).starts(text) for regex in lines]
+    starts = None if None in found else sorted({at for some in found if some for at in some})
     offset = 0
     for line in text.splitlines(keepends=True):
-        if rules.helper("metadata_line").search(line) or rules.helper("reference_line").search(line):
-            zones.append((offset, offset + len(line)))
-        offset += len(line)
+        end = offset + len(line)
+        if (starts is None or bisect_left(starts, offset) < bisect_left(starts, end)) and any(
+                regex.search(line) for regex in lines):
+            zones.append((offset, end))
+        offset = end
     return zones
 
 

@@ -14,6 +14,7 @@ import calendar
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from pipeline.extractors.found import format_number
 
@@ -136,8 +137,13 @@ def _month_number(name: str) -> int | None:
     low = name.lower()
     if low in MONTHS:
         return MONTHS[low]
-    full = {calendar.month_name[i].lower(): i for i in range(1, 13)}
-    return full.get(low)
+    return _full_month_names().get(low)
+
+
+@cache
+def _full_month_names() -> dict[str, int]:
+    """The month names of the locale (``calendar`` formats each name anew on every access)."""
+    return {calendar.month_name[i].lower(): i for i in range(1, 13)}
 
 
 def _checked(year: int, month: int | None, day: int | None) -> PartialDate | None:
