@@ -296,9 +296,16 @@ def test_match_starts_are_every_offset_a_match_can_start_at_in_characters():
 def test_packaged_patterns_have_match_starts():
     """Each packaged pattern a Scanner reads is compiled by Hyperscan: none silently falls back to
     trying every offset (a pattern grown past Hyperscan's limits would)."""
+    from pipeline.extractors.demographics import demographic_rules
+    from pipeline.extractors.labs import lab_rules
+    from pipeline.extractors.patients import patient_patterns
+    from pipeline.extractors.scores import score_rules
     from pipeline.extractors.timepoints import default_patterns
 
     regexes = {**_packaged_patterns(), **{p.name: p.regex for p in default_patterns().finders}}
+    for rules in (lab_rules(), score_rules(), demographic_rules()):
+        regexes.update({f"{rules.origin}:{p.name}": p.regex for p in rules.patterns if p.kind != "column"})
+    regexes.update({f"patients:{p.name}": p.regex for p in patient_patterns()})
     assert [name for name, regex in regexes.items()
             if match_starts(regex) is None and parse(regex.pattern).getwidth()[0] > 0] == []
 

@@ -10,6 +10,7 @@ from importlib import resources
 import yaml
 
 from pipeline.extractors.found import Found
+from pipeline.regex_analysis import scanner_of
 from pipeline.segment.model import Table
 
 RESOURCE = "patients.yaml"
@@ -54,7 +55,7 @@ def find_patients(text: str, tables: list[Table] | None = None) -> list[Found]:
     for pat in patient_patterns():
         if pat.after:
             continue
-        for m in pat.regex.finditer(text):
+        for m in scanner_of(pat.regex).matches(text):
             start, end = m.span(pat.group)
             attrs = {"id": m["id"]} if "id" in pat.regex.groupindex else {}
             found.append(Found("PATIENT", start, end, attrs, pat.name))
