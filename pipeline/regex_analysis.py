@@ -297,10 +297,16 @@ def _refers_back(node: Any) -> bool:
     return any(node is opcode for opcode in _GROUP_REFERENCES)
 
 
-@functools.cache
+_SCANNERS: dict[int, tuple[re.Pattern[str], Scanner]] = {}
+
+
 def scanner_of(regex: re.Pattern[str]) -> Scanner:
-    """The one :class:`Scanner` of a compiled regex (built when first asked for)."""
-    return Scanner(regex)
+    """The one :class:`Scanner` of a compiled regex (built when first asked for). Looked up by
+    the regex's identity: hashing a compiled regex hashes its whole compiled code."""
+    found = _SCANNERS.get(id(regex))
+    if found is None:  # the regex is kept with its scanner, so its id is never reused
+        found = _SCANNERS[id(regex)] = (regex, Scanner(regex))
+    return found[1]
 
 
 class Scanner:
@@ -332,9 +338,9 @@ class Scanner:
             from pipeline.match_starts import match_starts
 
             self._starts = match_starts(self.regex) or False
-        if not self.may_match(text):
-            return []
-        return self._starts(text) if self._starts else None
+        if self._starts:
+            return self._starts(text)  # no start in a text without the required literals either
+        return [] if not self.may_match(text) else None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """``regex.finditer(text)``, or nothing at once when the text cannot hold a match."""
