@@ -3,13 +3,13 @@ the split of a row's lines back into one stream of fragments per list column."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from importlib import resources
 from itertools import combinations_with_replacement
+from typing import NamedTuple
 
 import yaml
 
@@ -33,9 +33,10 @@ _NEVER_IN_A_LIST = ("OTHER", "CELL", "NOISE")
 _NO_CUT_BEFORE = ("COMMA", "COLON", "CLOSE")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ListVocabulary:
-    """What the words of a treatment list are: drug names, parts of a dose, or cells of their own."""
+    """What the words of a treatment list are: drug names, parts of a dose, or cells of their own.
+    (Equal only to itself, so that a vocabulary is quick to hash as a key of :func:`_kind`.)"""
 
     drugs: tuple[re.Pattern[str], ...]
     drug_may_start: Callable[[str, int], bool]  # whether a drug name may start at an offset of a line
@@ -46,8 +47,10 @@ class ListVocabulary:
     cell_words: frozenset[str]
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
+    """A word or mark of a line (a drug's name may be several words), made by the hundred per
+    table row: a named tuple is quicker to make than a dataclass."""
+
     start: int
     end: int
     kind: str
@@ -106,7 +109,10 @@ def list_column_at(row: TableRow, offset: int) -> int | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _kind(word: str, vocab: ListVocabulary) -> str:
+    """What a word that is not a drug's name is in a list. (Kept for the words met last: a list
+    repeats its units and frequencies, and telling them tries several long patterns.)"""
     if word[0].isdigit():
         return "NUM"
     if word in _PUNCTUATION:
@@ -145,7 +151,7 @@ def _tokens(line: str, vocab: ListVocabulary) -> list[_Token]:
     for i, tok in enumerate(out[:-2]):
         if tok.kind == "OTHER" and line[tok.start].isalpha() and out[i + 1].kind == "OPEN" \
                 and out[i + 2].kind in ("NUM", "SPLIT"):
-            out[i] = dataclasses.replace(tok, kind="DRUG", name=line[tok.start:tok.end].lower())
+            out[i] = tok._replace(kind="DRUG", name=line[tok.start:tok.end].lower())
     return out
 
 
@@ -166,8 +172,8 @@ def _join_wrapped_names(
                 continue
             name = f"{lines[i][tok.start:tok.end]} {tail}"
             if any(rx.fullmatch(name) for rx in vocab.drugs):
-                tokenized[i][k] = dataclasses.replace(tok, kind="DRUG", name=name.lower())
-                following[0] = dataclasses.replace(following[0], kind="NAME")
+                tokenized[i][k] = tok._replace(kind="DRUG", name=name.lower())
+                following[0] = following[0]._replace(kind="NAME")
                 heads.append((i, tokenized[i][k], name))
                 break
     return heads
@@ -190,9 +196,11 @@ def wrapped_names(
     return out
 
 
+@cache
 def _step(state: State, kind: str) -> tuple[State, int]:
     """Feed one token to a list column: its new state and 1 for a breach of the grammar
-    ``DRUG ( dose ) , DRUG ...``, else 0."""
+    ``DRUG ( dose ) , DRUG ...``, else 0. (Kept for each state and kind met: the split of a row
+    feeds thousands of tokens, from the few states a parenthesis depth and a kind make.)"""
     depth, last = state
     after_comma = last in ("COMMA", "SPLIT_COMMA")
     bad = False
@@ -260,8 +268,9 @@ def _cuts(tokens: list[_Token], n: int) -> list[tuple[int, ...]]:
     return [(0, *inner, len(tokens)) for inner in combinations_with_replacement(allowed, n - 1)]
 
 
-def _column_of(cuts: tuple[int, ...], j: int) -> int:
-    return next(c for c in range(len(cuts) - 1) if cuts[c] <= j < cuts[c + 1])
+def _columns(cuts: tuple[int, ...]) -> list[int]:
+    """The column of each token of a line cut at ``cuts``."""
+    return [c for c in range(len(cuts) - 1) for _ in range(cuts[c], cuts[c + 1])]
 
 
 Column = tuple[State, bool, frozenset[str]]  # grammar state, last piece short, drugs named
@@ -275,10 +284,14 @@ def _feed(tokens: list[_Token], state: State, seen: frozenset[str]) -> list[Fed]
     ``tokens`` (the empty one first), its state, the breaches so far and the drugs named."""
     out = [(state, 0, seen)]
     grammar = 0
-    for tok in tokens:
-        state, bad = _step(state, tok.kind)
-        grammar += bad + (tok.name in seen)
-        seen = seen | {tok.name} if tok.name else seen
+    for _, _, kind, name in tokens:
+        state, bad = _step(state, kind)
+        if name:
+            if name in seen:
+                bad += 1
+            else:
+                seen = seen | {name}
+        grammar += bad
         out.append((state, grammar, seen))
     return out
 
@@ -350,12 +363,9 @@ def _split_continuations(
 
     start = tuple((state, False, names) for state, names in zip(states, named, strict=True))
     out = []
-    for tokens, (_, ties) in zip(lines, best(0, start)[1], strict=True):
-        columns: list[int | None] = []
-        for j in range(len(tokens)):
-            votes = {_column_of(cuts, j) for cuts in ties}
-            columns.append(votes.pop() if len(votes) == 1 else None)
-        out.append(columns)
+    for _, ties in best(0, start)[1]:
+        votes = zip(*(_columns(cuts) for cuts in ties), strict=True)  # a token's column in each
+        out.append([columns[0] if len(set(columns)) == 1 else None for columns in votes])
     return out
 
 

@@ -170,3 +170,28 @@ def test_tables_three_lists_interleaved_line_by_line():
         ["MP (5 mg qd), MMF (0.5 g", "bid), rituximab (375 mg", "q4w), belimumab"],
         ["baricitinib (4 mg qd), HCQ", "(200 mg bid),", "tacrolimus (1 mg bid)"],
     ]
+
+
+def test_tables_list_tokens_the_same_when_word_kinds_are_kept():
+    # the kinds of words are kept between calls (``_kind``): a cold and a warm call agree
+    from pipeline.segment.list_columns import _kind, _tokens, list_vocabulary
+
+    line = "(morning 75 mg, evening 50 mg), rituximab mg bid) | Ongoing"
+    expected = [
+        ("(", "OPEN", ""), ("morning", "SPLIT", ""), ("75", "NUM", ""), ("mg", "UNIT", ""),
+        (",", "COMMA", ""), ("evening", "SPLIT", ""), ("50", "NUM", ""), ("mg", "UNIT", ""),
+        (")", "CLOSE", ""), (",", "COMMA", ""), ("rituximab", "DRUG", "rituximab"), ("mg", "UNIT", ""),
+        ("bid", "DOSE", ""), (")", "CLOSE", ""), ("|", "NOISE", ""), ("Ongoing", "CELL", ""),
+    ]
+    _kind.cache_clear()
+    for _ in range(2):
+        tokens = _tokens(line, list_vocabulary())
+        assert [(line[t.start:t.end], t.kind, t.name) for t in tokens] == expected
+
+
+def test_tables_list_columns_of_a_cut_line():
+    from pipeline.segment.list_columns import _columns
+
+    assert _columns((0, 2, 2, 5)) == [0, 0, 2, 2, 2]
+    assert _columns((0, 0, 3)) == [1, 1, 1]
+    assert _columns((0, 0)) == []
