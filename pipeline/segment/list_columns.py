@@ -24,7 +24,7 @@ from pipeline.segment.model import TableRow
 Fragment = tuple[int, int, int]  # line index, start, end (offsets into that line)
 State = tuple[int, str]  # parenthesis depth, kind of the last token
 START: State = (0, "START")
-_TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\W\d_][\w\-]*|[^\w\s]")
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\W\d_][\w\-]*|[^\w\s]|_")  # "_" is a word character, not a letter
 _NON_SPACE = re.compile(r"\S")
 _LINE = re.compile(r"[^\n]+")
 _PUNCTUATION = {"(": "OPEN", ")": "CLOSE", ",": "COMMA", ";": "COMMA", ":": "COLON", "|": "NOISE",

@@ -195,3 +195,13 @@ def test_tables_list_columns_of_a_cut_line():
     assert _columns((0, 2, 2, 5)) == [0, 0, 2, 2, 2]
     assert _columns((0, 0, 3)) == [1, 1, 1]
     assert _columns((0, 0)) == []
+
+
+def test_tables_list_line_with_an_underscore_is_read():
+    # "_" is a word character but neither a letter nor a digit: a token of its own
+    from pipeline.segment.list_columns import _tokens, list_vocabulary
+
+    line = "MMF 1 g _x, HCQ"
+    assert [(line[t.start:t.end], t.kind) for t in _tokens(line, list_vocabulary())] == [
+        ("MMF", "DRUG"), ("1", "NUM"), ("g", "UNIT"), ("_", "OTHER"), ("x", "JOIN"), (",", "COMMA"),
+        ("HCQ", "DRUG")]
