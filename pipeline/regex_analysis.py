@@ -7,6 +7,7 @@ of that tree. Every answer holds for every match; None (or False) means "cannot 
 - :func:`required_literals` (and :func:`required_literals_pattern`, which finds them in any text
   under the regex's own flags): literals one of which every match needs.
 - :func:`match_reach`: how far from its start a match reads the text.
+- :func:`matches_at_start_only`: whether a match can start only where the text starts.
 - :func:`opening`: a zero-width pattern that holds wherever a match can start, made of the
   assertions and the first characters of each alternative, the assertions all alternatives share
   tested once.
@@ -218,6 +219,14 @@ def _width(items: Sequence[Item]) -> int | None:
             return None
         total += width
     return total
+
+
+def matches_at_start_only(regex: re.Pattern[str]) -> bool:
+    """Whether every match of ``regex`` starts where the text searched starts: its pattern opens
+    with ``\\A``, or with ``^`` and the regex is not MULTILINE."""
+    opening = parse(regex.pattern, regex.flags).data[:1]
+    return opening == [(regex_parser.AT, regex_parser.AT_BEGINNING_STRING)] or (
+        opening == [(regex_parser.AT, regex_parser.AT_BEGINNING)] and not regex.flags & re.MULTILINE)
 
 
 def opening(regex: re.Pattern[str]) -> re.Pattern[str] | None:

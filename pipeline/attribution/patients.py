@@ -15,19 +15,20 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pipeline.attribution.clauses import clause_around
-from pipeline.attribution.rules import AttributionRules, Cue, attribution_rules
+from pipeline.attribution.rules import AttributionRules, Cue, TextCues, attribution_rules
 from pipeline.extractors.found import ByStart, Found
 from pipeline.segment.model import Segmentation, Sentence, Table
 
-PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er|[Hh]im)\b")
+# a cue (of the code, not of the data) so that it is searched as the sentence cues are: once a sentence
+PRONOUN = Cue("pronoun", re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er|[Hh]im)\b"))
 CONTINUATION_SENTENCES = 5
 COHORT_SECTIONS = ("abstract", "methods", "results")
 # sections where a sentence without a subject of its own goes on with the patient before it
 STORY_SECTIONS = ("results", "case_presentation", "abstract")
 SENTENCE_END = ".!?:"
 COMPARISON_REACH = 20
-CueFamily = Literal["citation", "own", "definition", "group"]
-"""A family of sentence cues of :class:`AttributionRules`."""
+CueFamily = Literal["citation", "own", "definition", "group", "pronoun"]
+"""A family of sentence cues of :class:`AttributionRules`, or the :data:`PRONOUN`."""
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,10 @@ class SentenceCues:
     per stretch, however many mentions the stretch holds."""
 
     def __init__(self, text: str, rules: AttributionRules) -> None:
-        self.text = text
+        self.text_cues = TextCues(text)
         self.families: dict[CueFamily, tuple[Cue, ...]] = {
             "citation": rules.citation, "own": rules.own,
-            "definition": rules.definition, "group": rules.group,
+            "definition": rules.definition, "group": rules.group, "pronoun": (PRONOUN,),
         }
         self._found: dict[tuple[CueFamily, int, int], bool] = {}
 
@@ -85,8 +86,7 @@ class SentenceCues:
         key = (family, start, end)
         found = self._found.get(key)
         if found is None:
-            stretch = self.text[start:end]
-            found = self._found[key] = any(c.search(stretch) for c in self.families[family])
+            found = self._found[key] = self.text_cues.any(self.families[family], start, end)
         return found
 
 
@@ -139,7 +139,6 @@ def _patient_of(
         return section.case_id
     i = bisect_right(starts, f.start) - 1
     sent = sentences[i] if i >= 0 else (0, len(text))
-    sentence = text[sent[0]:sent[1]]
     in_sentence = numbered.between(sent[0], sent[1])
     ids = {p.attrs["id"] for p in in_sentence}
     if len(ids) == 1 and not shape.single_case:
@@ -147,7 +146,7 @@ def _patient_of(
         left = text.rfind(";", sent[0], f.start) + 1 or sent[0]
         right = text.find(";", f.end, sent[1])
         right = sent[1] if right < 0 else right
-        if any(left <= p.start < right for p in in_sentence) or ";" not in sentence:
+        if any(left <= p.start < right for p in in_sentence) or text.find(";", *sent) < 0:
             return next(iter(ids))
     if len(ids) > 1:
         # an enumeration with labels, "case 1: 15 mg/day ..., case 2: 25 mg/day": the label before
@@ -162,7 +161,7 @@ def _patient_of(
         return "cohort"
     cites = cues.any("citation", *sent)
     if i > 0 and not shape.single_case and not ids and not cites and (
-        PRONOUN.search(sentence) or (kind in STORY_SECTIONS and not cues.any("group", *sent))
+        cues.any("pronoun", *sent) or (kind in STORY_SECTIONS and not cues.any("group", *sent))
     ):
         story = _story_patient(i, text, seg.sentences, numbered, cues)
         if story is not None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from pipeline.attribution.clauses import clause_around, drug_runs, subclauses
 from pipeline.attribution.patients import document_shape
-from pipeline.attribution.rules import AttributionRules, Cue, attribution_rules
+from pipeline.attribution.rules import AttributionRules, Cue, TextCues, attribution_rules
 from pipeline.extractors.found import Found, blanked
 from pipeline.segment.list_columns import header_list_phases, list_column_at
 from pipeline.segment.model import Segmentation, Sentence, Table
@@ -73,8 +73,8 @@ def _in_case_block(f: Found, seg: Segmentation) -> bool:
 
 @dataclass
 class _Story:
-    """The text with its sentences, the rules, where the index drug is named, and every drug in
-    text order."""
+    """The text with its sentences, the rules (searched in stretches of the text by ``cues``),
+    where the index drug is named, and every drug in text order."""
 
     text: str
     seg: Segmentation
@@ -87,6 +87,14 @@ class _Story:
         self.starts = [s.start for s in self.seg.sentences]
         self.drug_starts = [d.start for d in self.drugs]
         self.index_starts = sorted(f.start for f in self.index_mentions)
+        self.cues = TextCues(self.text)
+        self.time_point_cues = tuple(c for c in self.rules.phase_cues if c.phase in TIME_POINT_PHASES)
+
+    def cue_phase(self, start: int, end: int, *, time_point: bool = False) -> str | None:
+        """The phase of the first ``phase_cues`` entry found in ``text[start:end]``; of those that
+        place a time point only, when ``time_point``."""
+        cue = self.cues.first(self.time_point_cues if time_point else self.rules.phase_cues, start, end)
+        return cue.phase if cue is not None else None
 
     def sentence_at(self, offset: int) -> Sentence | None:
         """The sentence that holds ``offset``."""
@@ -131,21 +139,14 @@ def _table_phase(f: Found, tables: list[Table], text: str, responses: list[Found
     return None
 
 
-def _cue_phase(words: str, cues: tuple[Cue, ...], only: tuple[str, ...] | None = None) -> str | None:
-    for cue in cues:
-        if (only is None or cue.phase in only) and cue.search(words):
-            return cue.phase
-    return None
-
-
 def _sentence_phase(f: Found, story: _Story, sent: Sentence, run: list[Found] | None) -> str | None:
-    text, rules = story.text, story.rules
+    text, rules, cues = story.text, story.rules, story.cues
     left, right = clause_around(text, f.start, f.end, sent.start, sent.end)
-    if rules.not_taken.search(text[left:f.start]):
+    if cues.search(rules.not_taken, left, f.start):
         return None  # "no HCQ due to visual field loss"
     if BEFORE_TARGET.search(text[left:f.start]) or _replaces_next_drug(f, story, sent):
         return "started"
-    if rules.continuing_before.search(text[left:f.start]):
+    if cues.search(rules.continuing_before, left, f.start):
         return "at_initiation"  # "tofacitinib was added to methotrexate"
     phase = _subclause_phase(f, story, left, right)
     if phase is None and run is not None and run[0] is not f:
@@ -153,45 +154,41 @@ def _sentence_phase(f: Found, story: _Story, sent: Sentence, run: list[Found] | 
         first = run[0]
         first_sent = story.sentence_at(first.start) or sent  # a PDF may break a sentence in a run
         head_start, _ = clause_around(text, first.start, first.end, first_sent.start, first_sent.end)
-        phase = _cue_phase(text[head_start:first.start], rules.phase_cues)
+        phase = story.cue_phase(head_start, first.start)
     if phase is not None:
         return phase
-    sentence = text[sent.start:sent.end]
-    lead = rules.leading_time_phrase.search(sentence)
+    lead = cues.search(rules.leading_time_phrase, sent.start, sent.end)
     if lead is not None and sent.start + lead.end() <= left:
-        phase = _cue_phase(lead.group(0), rules.phase_cues, TIME_POINT_PHASES)
+        phase = story.cue_phase(sent.start + lead.start(), sent.start + lead.end(), time_point=True)
         if phase is not None:
             return phase
-    for field in rules.phase_fields:
-        if field.search(sentence):
-            if field.last_only and not _is_last_field(field, sent.start, story):
-                return None
-            return field.phase
-    return None
+    field = cues.first(rules.phase_fields, sent.start, sent.end)
+    if field is not None and field.last_only and not _is_last_field(field, sent.start, story):
+        return None
+    return field.phase if field is not None else None
 
 
 def _subclause_phase(f: Found, story: _Story, left: int, right: int) -> str | None:
     """The cue of the part of the clause that holds the drug; else a time clause among the other
     parts ("when baricitinib was added"); else a cue of a part that names no other drug (a cue
     beside another drug is that drug's: "tocilizumab was stopped | and oral tofacitinib ...")."""
-    text, cues = story.text, story.rules.phase_cues
-    parts = subclauses(text, left, right, story.run_spans)
+    parts = subclauses(story.text, left, right, story.run_spans)
     own = next((p for p in parts if p[0] <= f.start < p[1]), (left, right))
-    phase = _cue_phase(text[own[0]:own[1]], cues)
+    phase = story.cue_phase(*own)
     others = [(a, b) for a, b in parts if (a, b) != own]
     for a, b in others:
-        if phase is None and story.rules.time_subclause.search(text[a:b]):
-            phase = _cue_phase(text[a:b], cues, TIME_POINT_PHASES)
+        if phase is None and story.cues.search(story.rules.time_subclause, a, b):
+            phase = story.cue_phase(a, b, time_point=True)
     for a, b in others:
         if phase is None and not _any_between(story.drug_starts, a, b):
-            phase = _cue_phase(text[a:b], cues)
+            phase = story.cue_phase(a, b)
     return phase
 
 
 def _replaces_next_drug(f: Found, story: _Story, sent: Sentence) -> bool:
     """``tofacitinib (2.5 mg/twice/day) to replace the TCZ``: the drug is the new one."""
     after = story.drugs_between(f.end, sent.end)
-    return bool(after) and story.rules.new_then_old.search(story.text[f.end:after[0].start]) is not None
+    return bool(after) and story.cues.search(story.rules.new_then_old, f.end, after[0].start) is not None
 
 
 def _is_last_field(field: Cue, offset: int, story: _Story) -> bool:
@@ -209,7 +206,7 @@ def _place_replaced_drugs(
     before: its mentions that no cue places and its starts before the replacement (in the same
     section) are ``prior``. The drugs begun with it went on when the text says the others
     remained unchanged (``at_initiation``); else their start before the index drug is no phase."""
-    text, rules = story.text, story.rules
+    rules, cues = story.rules, story.cues
     others = [d for d in drugs if not _is_index(d)]
     for new in drugs:
         if not _is_index(new):
@@ -221,10 +218,10 @@ def _place_replaced_drugs(
         for old in others:
             if old.attrs["patient"] != patient or not sent.start <= old.start < sent.end:
                 continue
-            if not ((old.start >= new.end and rules.new_then_old.search(text[new.end:old.start]))
-                    or (old.end <= new.start and rules.old_then_new.search(text[old.end:new.start]))):
+            if not ((old.start >= new.end and cues.search(rules.new_then_old, new.end, old.start))
+                    or (old.end <= new.start and cues.search(rules.old_then_new, old.end, new.start))):
                 continue
-            unchanged = rules.others_unchanged.search(text[sent.start:sent.end]) is not None
+            unchanged = cues.search(rules.others_unchanged, sent.start, sent.end) is not None
             section = story.seg.section_at(new.start)
             for m in drugs:
                 m_sent = story.sentence_at(m.start)

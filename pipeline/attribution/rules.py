@@ -1,9 +1,10 @@
 """The attribution cues of ``pipeline/data/attribution.yaml``, validated on load: every regex
-compiles and passes its own examples."""
+compiles and passes its own examples. :class:`TextCues` searches them in stretches of one text."""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -11,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.regex_analysis import required_literals
+from pipeline.regex_analysis import matches_at_start_only, required_literals, scanner_of
 
 _IGNORECASE = int(re.IGNORECASE)  # a plain int: flag arithmetic on the enum is slow
 PHASES = ("prior", "at_initiation", "started", "discontinued", "last_followup")
@@ -30,11 +31,14 @@ class Cue:
     last_only: bool = False
     at: str = ""  # the measurement time a ``header_times`` cue states
     needs: frozenset[str] | None = None  # every match holds one (lower case if the cue ignores case)
+    at_start_only: bool = False  # the regex matches only where the text searched starts
 
     def search(self, text: str) -> re.Match[str] | None:
-        """The first match in ``text``."""
+        """The first match in ``text``. ``re`` tries a regex that can match only at the start
+        there alone, sooner than ``needs`` are looked for in the text."""
         folded = self.regex.flags & _IGNORECASE
-        if self.needs is not None and (text.isascii() or not folded):  # folded literals: ASCII only
+        if self.needs is not None and not self.at_start_only and (text.isascii() or not folded):
+            # folded literals: ASCII only
             seen = text.lower() if folded else text
             if not any(literal in seen for literal in self.needs):
                 return None
@@ -79,6 +83,78 @@ class AttributionRules:
         return out
 
 
+class TextCues:
+    """Cues searched in stretches of one text: clauses, sentences, the words before a mention.
+    Hyperscan reads the whole text once a cue (:meth:`pipeline.regex_analysis.Scanner.starts`) for
+    the offsets where a match can start; a stretch without one holds no match, and in one with some
+    the regex is tried there alone. A text has many stretches, and ``re`` tries a regex at each
+    offset of each, so one pass of compiled code over the text costs less. A cue that matches at
+    the start of a stretch only is searched as it is: ``re`` tries it there alone already."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        # by id(): each entry keeps its cue (or its cues), so that no other object takes the id
+        self._starts: dict[int, tuple[Cue, list[int] | None]] = {}
+        self._merged: dict[int, tuple[tuple[Cue, ...], list[int], list[int], list[int]]] = {}
+
+    def starts(self, cue: Cue) -> list[int] | None:
+        """The offsets of the text where a match of ``cue`` can start, in order; None when the
+        stretches are searched whole instead."""
+        known = self._starts.get(id(cue))
+        if known is None:
+            starts = None if cue.at_start_only else scanner_of(cue.regex).starts(self.text)
+            known = self._starts[id(cue)] = (cue, starts)
+        return known[1]
+
+    def search(self, cue: Cue, start: int, end: int) -> re.Match[str] | None:
+        """``cue.search(text[start:end])``: the first match in the stretch."""
+        starts = self.starts(cue)
+        if starts is None:
+            return cue.search(self.text[start:end])
+        first, last = bisect_left(starts, start), bisect_left(starts, end)
+        if first == last:
+            return None
+        stretch = self.text[start:end]
+        match = cue.regex.match
+        for at in starts[first:last]:
+            if found := match(stretch, at - start):
+                return found
+        return None
+
+    def first(self, cues: tuple[Cue, ...], start: int, end: int) -> Cue | None:
+        """The first of ``cues``, in their order, found in ``text[start:end]``. Their match starts
+        are merged, so that a stretch where none of them can start is told by one look."""
+        known = self._merged.get(id(cues))
+        if known is None:
+            known = self._merged[id(cues)] = (cues, *self._merge(cues))
+        _, offsets, owners, searched_whole = known
+        low, high = bisect_left(offsets, start), bisect_left(offsets, end)
+        if low == high and not searched_whole:
+            return None
+        stretch = self.text[start:end]
+        found = len(cues)  # the index of the first cue found so far
+        for k in range(low, high):
+            n = owners[k]
+            if n < found and cues[n].regex.match(stretch, offsets[k] - start):
+                found = n
+        for n in searched_whole:
+            if n < found and cues[n].search(stretch):
+                found = n
+                break
+        return cues[found] if found < len(cues) else None
+
+    def any(self, cues: tuple[Cue, ...], start: int, end: int) -> bool:
+        """Whether one of ``cues`` is found in ``text[start:end]``."""
+        return self.first(cues, start, end) is not None
+
+    def _merge(self, cues: tuple[Cue, ...]) -> tuple[list[int], list[int], list[int]]:
+        """The match starts of ``cues`` in order, the index in ``cues`` of the cue of each, and the
+        indexes of the cues searched whole."""
+        merged = sorted((at, n) for n, cue in enumerate(cues) for at in self.starts(cue) or ())
+        return ([at for at, _ in merged], [n for _, n in merged],
+                [n for n, cue in enumerate(cues) if self.starts(cue) is None])
+
+
 def example_problems(cue: Cue) -> list[str]:
     """The examples ``cue`` gets wrong, as messages naming the cue."""
     problems = [f"{cue.where}: example {text!r} is not matched"
@@ -103,7 +179,7 @@ def _cue(raw: Any, where: str, flags: int, phased: bool = False) -> Cue:
     examples = raw.get("examples") or {}
     cue = Cue(where, regex, tuple(examples.get("match") or ()), tuple(examples.get("no_match") or ()),
               phase, bool(raw.get("last_only", False)), str(raw.get("at", "")),
-              required_literals(regex, fold_case=True))
+              required_literals(regex, fold_case=True), matches_at_start_only(regex))
     problems = example_problems(cue)
     if problems:
         raise ValueError(f"{ORIGIN}: {problems[0]}")
