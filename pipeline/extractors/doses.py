@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -179,7 +179,11 @@ def _parens(text: str, start: int, end: int) -> tuple[list[int], list[int]]:
     return opened, orphans
 
 
-def _head(text: str, pos: int, line_end: int) -> _Piece | None:
+DoseReader = Callable[[str], Dose | None]
+""":func:`pipeline.normalize.doses.parse_dose`, or the same remembering what it read."""
+
+
+def _head(text: str, pos: int, line_end: int, parse: DoseReader) -> _Piece | None:
     """The cut dose that starts right after an unclosed ``(``, if there is one."""
     pos += len(text[pos:line_end]) - len(text[pos:line_end].lstrip(" \t"))
     if m := _rx("head_split").match(text, pos, line_end):
@@ -191,7 +195,7 @@ def _head(text: str, pos: int, line_end: int) -> _Piece | None:
     if m := _rx("head_split_after").match(text, pos, line_end):
         return _Piece(m.start(), m.end(), "split_after", m.group(0) + ",")
     if m := _rx("dose").match(text, pos):
-        dose = parse_dose(m.group(0))
+        dose = parse(m.group(0))
         if (m.end() <= line_end and dose is not None and dose.freq is None
                 and _rx("head_dose_rest").match(text, m.end(), line_end)):
             return _Piece(m.start(), m.end(), "dose", m.group(0))
@@ -217,17 +221,26 @@ def _tails(text: str, start: int, orphans: list[int]) -> list[_Piece]:
     return pieces
 
 
-def table_continuations(text: str) -> list[tuple[_Piece, _Piece]]:
-    """Heads of doses cut at a line's column break, paired in order with their tails."""
-    lines = [m.span() for m in _NON_BLANK_LINE.finditer(text)]
+def table_continuations(text: str, parse: DoseReader = parse_dose) -> list[tuple[_Piece, _Piece]]:
+    """Heads of doses cut at a line's column break, paired in order with their tails.
+
+    Only a line where a bracket opens can hold a cut dose's head: the lines are found from the
+    brackets, the others never looked at."""
     pairs = []
-    for (start, end), following in zip(lines, lines[1:], strict=False):
-        if text.find("(", start, end) < 0:  # no bracket opens on the line, so no cut dose starts
-            continue
-        heads = [h for p in _parens(text, start, end)[0] if (h := _head(text, p + 1, end))]
+    bracket = text.find("(")
+    while bracket >= 0:
+        start = text.rfind("\n", 0, bracket) + 1
+        end = text.find("\n", bracket)
+        if end < 0:  # the last line: no line follows it
+            break
+        bracket = text.find("(", end)
+        following = _NON_BLANK_LINE.search(text, end)
+        if following is None:
+            break
+        heads = [h for p in _parens(text, start, end)[0] if (h := _head(text, p + 1, end, parse))]
         if not heads:
             continue
-        tails = _tails(text, following[0], _parens(text, *following)[1])
+        tails = _tails(text, following.start(), _parens(text, *following.span())[1])
         used = 0
         for head in heads:
             for i in range(used, len(tails)):
@@ -238,13 +251,43 @@ def table_continuations(text: str) -> list[tuple[_Piece, _Piece]]:
     return pairs
 
 
-def _before(text: str, start: int, name: str, window: int = 80) -> re.Match[str] | None:
-    return _rx(name).search(text, max(0, start - window), start)
+class _Context:
+    """The context patterns of one text, searched only in a stretch where a match can start.
+
+    Hyperscan reads the whole text once a pattern (:meth:`pipeline.regex_analysis.Scanner.starts`)
+    for the offsets where a match can start; a stretch before a dose without one holds no match,
+    and telling so by bisecting costs less than searching the stretch. Most doses have no context
+    cue before them: ``_stat`` would otherwise scan up to :data:`LOOKBACK` characters back for
+    sentence ends at every dose."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts: dict[str, list[int] | None] = {}
+
+    def can_match(self, name: str, begin: int, end: int) -> bool:
+        """False when no match of the pattern ``name`` starts in ``text[begin:end]``."""
+        if name not in self._starts:
+            self._starts[name] = _scanner(name).starts(self.text)
+        starts = self._starts[name]
+        return starts is None or bisect_left(starts, begin) < bisect_left(starts, end)
+
+    def search(self, name: str, begin: int, end: int) -> re.Match[str] | None:
+        """``search`` of the pattern ``name`` in ``text[begin:end]`` (offsets in the text)."""
+        if not self.can_match(name, begin, end):
+            return None
+        return _rx(name).search(self.text, begin, end)
 
 
-def _stat(text: str, start: int) -> str | None:
+def _before(context: _Context, start: int, name: str, window: int = 80) -> re.Match[str] | None:
+    return context.search(name, max(0, start - window), start)
+
+
+def _stat(context: _Context, start: int) -> str | None:
     """``median``/``mean`` when the sentence names an aggregate dose before ``start``."""
     begin = max(0, start - LOOKBACK)
+    if not context.can_match("stat_before", begin, start):  # none in the look-back, so none in
+        return None  # its last sentence: the sentence ends need not be found
+    text = context.text
     ends = list(_rx("sentence_end").finditer(text, begin, start))
     m = _rx("stat_before").search(text, ends[-1].end() if ends else begin, start)
     if m is None:
@@ -258,39 +301,41 @@ def _is_bare(dose: Dose) -> bool:
     return not (dose.freq or dose.route or dose.per_kg or dose.per_m2 or dose.per_time)
 
 
-def _is_measured(text: str, start: int, end: int, dose: Dose) -> bool:
+def _is_measured(context: _Context, start: int, end: int, dose: Dose) -> bool:
     """A bare amount that is a measurement: a body weight, a body fluid's volume, an amount with
     its normal range after it, or a lab result in U, mmol, mEq or ng (``IgG 165 U``) that no
     substance given follows."""
     if not _is_bare(dose):
         return False
-    if _before(text, start, "weight_before", 40) or _rx("reference_after").match(text[end:end + 40]):
+    text = context.text
+    if _before(context, start, "weight_before", 40) or _rx("reference_after").match(text[end:end + 40]):
         return True
     if _rx("lab_unit_end").search(text[start:end]):
         return _rx("substance_after").match(text[end:end + 40]) is None
-    return dose.unit == "mL" and (_before(text, start, "volume_before", 40) is not None
+    return dose.unit == "mL" and (_before(context, start, "volume_before", 40) is not None
                                   or _rx("volume_after").match(text[end:end + 60]) is not None)
 
 
 def _simple_doses(
-    text: str, free: Callable[[int, int], bool]
+    context: _Context, free: Callable[[int, int], bool], parse: DoseReader
 ) -> Iterator[tuple[int, int, Dose]]:
+    text = context.text
     for m in _scanner("dose").matches(text):
         start, end = m.span()
-        if (not free(start, end) or _before(text, start, "reduction_before", 10)
-                or _before(text, start, "spread_before", 6)
-                or _before(text, start, "measurement_before", 60)):
+        if (not free(start, end) or _before(context, start, "reduction_before", 10)
+                or _before(context, start, "spread_before", 6)
+                or _before(context, start, "measurement_before", 60)):
             continue
         rng = _rx("range_start").match(text, start)
-        if rng and _before(text, start, "change_before"):
+        if rng and _before(context, start, "change_before"):
             m2 = _rx("dose").match(text, rng.end())
             if m2 is None:
                 continue
             start, end = m2.span()
-        dose = parse_dose(text[start:end])
-        if dose is None or _is_measured(text, start, end, dose):
+        dose = parse(text[start:end])
+        if dose is None or _is_measured(context, start, end, dose):
             continue
-        if _before(text, start, "between_before", 12) and len(dose.amounts) == 2:
+        if _before(context, start, "between_before", 12) and len(dose.amounts) == 2:
             dose = dataclasses.replace(dose, amounts=(), amount_low=dose.amounts[0],
                                        amount_high=dose.amounts[1], daily_mg=())
         yield start, end, dose
@@ -317,12 +362,15 @@ def find_doses(text: str, tables: Sequence[Table] | None = None) -> list[Found]:
     """
     if tables is None:
         tables = _tables_of(text)
+    # a document repeats its doses (a table's rows, its columns read again below), so each
+    # distinct span is parsed once; nothing is kept past the call
+    parse = cache(parse_dose)
     streams = [fragments for table in tables for row in table.rows for fragments in row.lists]
     if not streams:
-        return _find(text)
-    found = _find(blanked(text, (fragment for fragments in streams for fragment in fragments)))
+        return _find(text, parse)
+    found = _find(blanked(text, (fragment for fragments in streams for fragment in fragments)), parse)
     for fragments in streams:
-        found += _stream_doses(text, fragments)
+        found += _stream_doses(text, fragments, parse)
     return sorted(found, key=lambda f: (f.start, f.end))
 
 
@@ -333,7 +381,7 @@ def _tables_of(text: str) -> tuple[Table, ...]:
     return tuple(segment(text).tables)
 
 
-def _stream_doses(text: str, fragments: Sequence[tuple[int, int]]) -> list[Found]:
+def _stream_doses(text: str, fragments: Sequence[tuple[int, int]], parse: DoseReader) -> list[Found]:
     """The doses of one list column: read in its fragments joined, then placed back.
 
     A dose whose parts stand in fragments on consecutive lines with nothing between them is one
@@ -350,7 +398,7 @@ def _stream_doses(text: str, fragments: Sequence[tuple[int, int]]) -> list[Found
         return i, fragments[i][0] + pos - starts[i]
 
     out = []
-    for f in _find(joined):
+    for f in _find(joined, parse):
         i, start = place(f.start)
         j, end = place(f.end - 1)
         end += 1
@@ -380,7 +428,7 @@ def _spaced_unit() -> re.Pattern[str]:
     return re.compile(r"[ \t]*(?:" + _rx("unit").pattern + ")", FLAGS)
 
 
-def _find(text: str) -> list[Found]:
+def _find(text: str, parse: DoseReader) -> list[Found]:
     """The doses of a text read as it stands."""
     taken = Spans()
     found: list[tuple[int, int, Dose, str]] = []
@@ -388,18 +436,19 @@ def _find(text: str) -> list[Found]:
     def free(start: int, end: int) -> bool:
         return not taken.overlaps(start, end)
 
-    for head, tail in table_continuations(text):
-        dose = parse_dose(f"{head.parse_text} {tail.parse_text}")
+    for head, tail in table_continuations(text, parse):
+        dose = parse(f"{head.parse_text} {tail.parse_text}")
         if dose is not None and free(head.start, head.end) and free(tail.start, tail.end):
             found.append((head.start, head.end, dose, "table_continuation"))
             taken.add(head.start, head.end)
             taken.add(tail.start, tail.end)
     for m in _scanner("split_dose").matches(text):
-        split = parse_dose(m.group(0))
+        split = parse(m.group(0))
         if split is not None and free(*m.span()):
             found.append((m.start(), m.end(), split, "split_dose"))
             taken.add(*m.span())
-    for start, end, dose in list(_simple_doses(text, free)):
+    context = _Context(text)
+    for start, end, dose in list(_simple_doses(context, free, parse)):
         if free(start, end):
             found.append((start, end, dose, "dose"))
             taken.add(start, end)
@@ -408,7 +457,7 @@ def _find(text: str) -> list[Found]:
     shared = _share_frequencies(text, [(s, e, d) for s, e, d, _ in found])
     out = []
     for (start, end, dose), rule in zip(shared, rules, strict=True):
-        if dose.stat is None and (stat := _stat(text, start)):
+        if dose.stat is None and (stat := _stat(context, start)):
             dose = dataclasses.replace(dose, stat=stat)
         out.append(Found(LABEL, start, end, dose.attrs(), rule))
     return out
