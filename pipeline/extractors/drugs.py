@@ -15,7 +15,7 @@ from importlib import resources
 
 import yaml
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pipeline.extractors.found import Found, Spans
 from pipeline.extractors.lexicon import LexiconEntry, load_lexicon, load_word_list
@@ -250,9 +250,9 @@ class DrugFinder:
 
     def __init__(self, nlp: Language, *, open_vocabulary: bool = True) -> None:
         self.drug_entries = load_lexicon(DRUGS, ("surface", "norm", "class"))
-        self.drugs = LexiconMatcher(nlp, self.drug_entries)
-        self.classes = LexiconMatcher(nlp, with_hyphenated_anti(load_lexicon(CLASSES)))
-        self.given = LexiconMatcher(nlp, load_lexicon(GIVEN_SUBSTANCES))
+        # drugs, classes and substances as often measured as given, matched in one pass
+        self.lexicons = LexiconMatcher(nlp, self.drug_entries, with_hyphenated_anti(load_lexicon(CLASSES)),
+                                       load_lexicon(GIVEN_SUBSTANCES))
         self.stoplist = load_word_list(STOPLIST)
         self.modifiers = {e.surface.lower(): e.get("norm") for e in load_lexicon(CLASS_MODIFIERS)}
         words = "|".join(r"\s+".join(map(re.escape, w.split()))
@@ -271,7 +271,8 @@ class DrugFinder:
         ``tables``: segmentation's tables, whose list columns may wrap a name over two lines)."""
         found: list[Found] = []
         taken = Spans()
-        for span, entry in self.drugs(doc):
+        drugs, classes, given = self.lexicons.by_lexicon(doc)
+        for span, entry in drugs:
             found.append(_drug_found(span.start_char, span.end_char, entry, "lexicon"))
             taken.add(span.start_char, span.end_char)
         found += self._wrapped_names(doc, tables, taken)
@@ -282,15 +283,16 @@ class DrugFinder:
         found += self._defined_abbreviations(doc, abbreviations or [], found, taken)
         found += self._bracketed_short_forms(text, found, taken)
         found += self._dosed_classes(doc, found, taken)
-        for span, entry in self.classes(doc):
+        for span, entry in classes:
             if not taken.overlaps(span.start_char, span.end_char) and not TEST_BEFORE_CLASS.search(
                 text[max(0, span.start_char - 20):span.start_char]
             ):
                 start, norm = self._with_modifiers(text, span.start_char, entry.get("norm"))
                 found.append(Found("DRUG_CLASS", start, span.end_char, {"norm": norm}, "class_lexicon"))
         # the drugs found so far are the spans taken; from here on the classes are taken too
-        found += self._given_substances(doc, Spans((f.start, f.end) for f in found))
-        found += self._built_classes(text, Spans((f.start, f.end) for f in found))
+        taken = Spans((f.start, f.end) for f in found)
+        found += self._given_substances(doc, given, taken)
+        found += self._built_classes(text, taken)
         return sorted(found, key=lambda f: (f.start, f.end))
 
     def _built_classes(self, text: str, taken: Spans) -> list[Found]:
@@ -369,13 +371,15 @@ class DrugFinder:
             taken.add(start, end)
         return out
 
-    def _given_substances(self, doc: Doc, taken: Spans) -> list[Found]:
+    def _given_substances(
+        self, doc: Doc, matches: list[tuple[Span, LexiconEntry]], taken: Spans
+    ) -> list[Found]:
         """Insulin, albumin, iron, oxygen ...: a DRUG only where the words before or after say it
         is given ("subcutaneous insulin", "albumin infusion") and nothing says it is measured."""
         text = text_of(doc)
         before, after = _rule("given_before"), _rule("given_after")
         out = []
-        for span, entry in self.given(doc):
+        for span, entry in matches:
             start, end = span.start_char, span.end_char
             if taken.overlaps(start, end) or SALT_AFTER.match(text, end) or _follows_a_name(
                 text, start, taken
@@ -449,10 +453,10 @@ class DrugFinder:
         lower = text.lower()
         out = []
         last = len(tokens) - 1
-        firsts = [i for i, (start, end) in enumerate(tokens) if lower[start:end] in openers]
         # a token that is no name itself begins one only together with the token after it
-        firsts = [i for i in firsts if lower[tokens[i][0]:tokens[i][1]] in variants
-                  or (i < last and lower[tokens[i][0]:tokens[i + 1][1]] in openers)]
+        firsts = [i for i, (start, end) in enumerate(tokens)
+                  if (word := lower[start:end]) in openers
+                  and (word in variants or (i < last and lower[start:tokens[i + 1][1]] in openers))]
         after = 0  # the tokens before this one belong to a name found
         for i in firsts:
             if i < after:

@@ -7,11 +7,10 @@ import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from spacy.attrs import IDX, IS_SPACE, LENGTH
+from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from pipeline.extractors.lexicon import LexiconEntry
 
@@ -57,40 +56,64 @@ def without_space_tokens(doc: Doc) -> tuple[Doc, list[int]]:
     phrase pattern only here."""
     cached = doc.user_data.get(COMPACT_KEY)
     if cached is None:
-        text = text_of(doc)
-        offsets = token_offsets(doc)
-        kept = np.flatnonzero(doc.to_array(IS_SPACE) == 0).tolist()
-        words = [text[offsets[i][0]:offsets[i][1]] for i in kept]
-        cached = doc.user_data[COMPACT_KEY] = (Doc(doc.vocab, words=words), kept)
+        # the words go in as their ORTH ids: spaCy finds each lexeme by its id, where slicing and
+        # hashing each word's text again took twice as long
+        array = doc.to_array([IS_SPACE, ORTH])
+        is_kept = array[:, 0] == 0
+        compact = Doc(doc.vocab, words=array[is_kept, 1].tolist())
+        cached = doc.user_data[COMPACT_KEY] = (compact, np.flatnonzero(is_kept).tolist())
     return cached
 
 
 class LexiconMatcher:
-    """Two PhraseMatchers (case-sensitive ORTH, case-insensitive LOWER) over one lexicon.
+    """Two PhraseMatchers (case-sensitive ORTH, case-insensitive LOWER) over one or more lexicons.
 
-    Each match's ``span.id_`` holds the index of its lexicon entry, so the entry (canonical
-    concept and class) travels with the span.
+    One pass of the two matchers over a Doc serves every lexicon (a pass costs about the same
+    for one lexicon as for several); each lexicon's matches are then resolved on their own, as a
+    matcher over that lexicon alone would resolve them.
     """
 
-    def __init__(self, nlp: Language, entries: Sequence[LexiconEntry]) -> None:
-        self.entries = tuple(entries)
+    def __init__(self, nlp: Language, *lexicons: Sequence[LexiconEntry]) -> None:
+        self.lexicons = tuple(tuple(entries) for entries in lexicons)
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for i, e in enumerate(self.entries):
-            matcher = self.exact if e.exact else self.lower
-            matcher.add(str(i), [nlp.make_doc(e.surface)])
+        self.entry_of: dict[int, tuple[int, int]] = {}  # match id -> (lexicon, entry) indices
+        for n, entries in enumerate(self.lexicons):
+            for i, e in enumerate(entries):
+                key = f"{n}:{i}"
+                (self.exact if e.exact else self.lower).add(key, [nlp.make_doc(e.surface)])
+                self.entry_of[nlp.vocab.strings[key]] = (n, i)
 
     def __call__(self, doc: Doc) -> list[tuple[Span, LexiconEntry]]:
-        """Non-overlapping matches, longest first, each with its lexicon entry; a phrase may be
-        wrapped by line breaks (see :func:`without_space_tokens`)."""
+        """The matches of a matcher built over one lexicon (see :meth:`by_lexicon`)."""
+        (matches,) = self.by_lexicon(doc)
+        return matches
+
+    def by_lexicon(self, doc: Doc) -> list[list[tuple[Span, LexiconEntry]]]:
+        """For each lexicon, its non-overlapping matches in text order, each with its lexicon
+        entry; a phrase may be wrapped by line breaks (see :func:`without_space_tokens`)."""
         compact, index = without_space_tokens(doc)
-        spans = []
+        matches: list[list[tuple[int, int, int]]] = [[] for _ in self.lexicons]
         for matcher in (self.exact, self.lower):
             for match_id, start, end in matcher(compact):
-                key = doc.vocab.strings[match_id]
-                spans.append(Span(doc, index[start], index[end - 1] + 1, label=key))
-        kept = filter_spans(spans)
-        return [(s, self.entries[int(s.label_)]) for s in sorted(kept, key=lambda s: s.start)]
+                n, i = self.entry_of[match_id]
+                matches[n].append((index[start], index[end - 1] + 1, i))
+        return [[(Span(doc, start, end), entries[i]) for start, end, i in longest_first(found)]
+                for entries, found in zip(self.lexicons, matches, strict=True)]
+
+
+def longest_first(matches: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The matches ``(start, end, entry)`` (token offsets) that spaCy's ``filter_spans`` keeps,
+    in text order: the longest first, of equal length the earlier, of the same tokens the first
+    given, and none that shares a token with one kept. (``filter_spans`` takes Span objects;
+    a tuple carries the entry of a match of any lexicon and costs less to make.)"""
+    kept = []
+    taken: set[int] = set()
+    for start, end, entry in sorted(matches, key=lambda m: (m[1] - m[0], -m[0]), reverse=True):
+        if start not in taken and end - 1 not in taken:
+            kept.append((start, end, entry))
+            taken.update(range(start, end))
+    return sorted(kept, key=lambda m: m[0])
 
 
 def first_words(surfaces: Iterable[str]) -> frozenset[str] | None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import spacy
 
 from pipeline.extractors.drugs import DrugFinder, drug_rules, drugbank_id, open_dictionary
 from pipeline.extractors.lexicon import LexiconError, load_lexicon
+from pipeline.extractors.phrases import LexiconMatcher
 
 
 @pytest.fixture(scope="module")
@@ -368,3 +371,17 @@ def test_a_known_word_is_one_wordfreq_gives_a_frequency(word):
     from pipeline.extractors.misspellings import known_word
 
     assert known_word(word) == (zipf_frequency(word, "en") > 0)
+
+
+def test_one_pass_over_the_drug_lexicons_matches_each_as_a_pass_over_it_alone(finder):
+    nlp, f = finder
+    examples = Path(__file__).parents[2] / "corpora" / "examples"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(examples.glob("ex0*.txt"))]
+    counts = [0, 0, 0]  # drugs, classes, substances as often measured as given
+    for text in texts:
+        doc = nlp.make_doc(text)
+        for n, (lexicon, matches) in enumerate(zip(f.lexicons.lexicons, f.lexicons.by_lexicon(doc), strict=True)):
+            alone = LexiconMatcher(nlp, lexicon)(doc)
+            assert [(s.start, s.end, e) for s, e in matches] == [(s.start, s.end, e) for s, e in alone]
+            counts[n] += len(matches)
+    assert all(counts)

@@ -1,14 +1,22 @@
-"""Token offsets and white-space-free Docs, and where a lexicon form can start in a text."""
+"""Token offsets and white-space-free Docs, lexicon matches, and where a lexicon form can start
+in a text."""
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
 import spacy
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
+from pipeline.extractors.lexicon import LexiconEntry
 from pipeline.extractors.phrases import (
+    LexiconMatcher,
     first_words,
+    longest_first,
     make_doc,
     may_start_at,
     token_offsets,
@@ -28,6 +36,81 @@ def test_phrases_token_offsets_and_space_free_tokens(nlp, text):
     compact, index = without_space_tokens(doc)
     assert index == [t.i for t in doc if not t.text.isspace()]
     assert [t.text for t in compact] == [doc[i].text for i in index]
+
+
+@pytest.mark.parametrize("text", ["", "Janus kinase\ninhibitors (JAKi).", "Qzxv-17  ZQXW\n\nqzxw étoposide İl"])
+def test_phrases_space_free_doc_has_the_lexemes_of_its_words(nlp, text):
+    # made from the tokens' ORTH ids, its tokens are those a Doc of the words' texts has
+    doc = make_doc(nlp, text)
+    compact, index = without_space_tokens(doc)
+    words = Doc(nlp.vocab, words=[doc[i].text for i in index])
+    attrs = ["ORTH", "LOWER", "NORM", "SHAPE", "PREFIX", "SUFFIX", "IS_ALPHA", "IS_PUNCT", "LIKE_NUM"]
+    assert compact.to_array(attrs).tolist() == words.to_array(attrs).tolist()
+
+
+def test_phrases_longest_first():
+    # the longest, then the earlier of equal length, then the first of the same tokens; none
+    # that shares a token with one kept
+    assert longest_first([(0, 2, 0), (1, 3, 1), (4, 5, 2), (3, 6, 3), (7, 8, 4), (7, 8, 5)]) == [
+        (0, 2, 0), (3, 6, 3), (7, 8, 4)]
+    assert longest_first([]) == []
+
+
+def test_phrases_longest_first_keeps_what_spacys_filter_spans_keeps(nlp):
+    rng = random.Random(7)
+    doc = make_doc(nlp, " ".join(["w"] * 30))
+    for _ in range(500):
+        starts = rng.choices(range(26), k=rng.randint(0, 12))
+        matches = [(start, start + rng.randint(1, 4), i) for i, start in enumerate(starts)]
+        matches += [(start, end, 100 + i) for start, end, i in rng.sample(matches, len(matches) // 3)]
+        spans = [Span(doc, start, end, label=str(i)) for start, end, i in matches]
+        assert longest_first(matches) == [(s.start, s.end, int(s.label_)) for s in filter_spans(spans)]
+
+
+def entries(*surfaces: str) -> tuple[LexiconEntry, ...]:
+    """A lexicon of ``surfaces``, matched as written when a surface starts with "=" ."""
+    return tuple(LexiconEntry(s.lstrip("="), (("norm", s.lstrip("=").lower()),), s.startswith("="), n)
+                 for n, s in enumerate(surfaces, start=2))
+
+
+LEXICONS = (
+    entries("Janus kinase inhibitors", "kinase", "=JAK", "jak", "JAKi"),
+    entries("kinase inhibitors", "Janus kinase", "inhibitors", "=Jak"),
+    entries("jak", "tofacitinib", "Janus"),
+)
+TEXT = "Janus kinase\ninhibitors (JAKi) and JAK; Janus  kinase\n\ninhibitors, Jak, tofacitinib.\nJanus"
+
+
+def one_lexicon_matches(nlp, doc, lexicon):
+    """What a matcher over one lexicon found before the matchers served several: its own two
+    PhraseMatchers, a Span per match and spaCy's filter_spans."""
+    exact, lower = PhraseMatcher(nlp.vocab, attr="ORTH"), PhraseMatcher(nlp.vocab, attr="LOWER")
+    for i, e in enumerate(lexicon):
+        (exact if e.exact else lower).add(str(i), [nlp.make_doc(e.surface)])
+    compact, index = without_space_tokens(doc)
+    spans = [Span(doc, index[start], index[end - 1] + 1, label=nlp.vocab.strings[key])
+             for matcher in (exact, lower) for key, start, end in matcher(compact)]
+    return [(s.start_char, s.end_char, lexicon[int(s.label_)]) for s in filter_spans(spans)]
+
+
+def test_phrases_one_pass_matches_each_lexicon_as_a_matcher_over_it_alone(nlp):
+    doc = make_doc(nlp, TEXT)
+    by_lexicon = [[(TEXT[s.start_char:s.end_char], e.surface) for s, e in matches]
+                  for matches in LexiconMatcher(nlp, *LEXICONS).by_lexicon(doc)]
+    # "JAK" is both "=JAK" and "jak": the case-sensitive form first; a phrase's length counts the
+    # white-space tokens in it ("kinase\ninhibitors" is longer than "Janus kinase")
+    assert by_lexicon == [
+        [("Janus kinase\ninhibitors", "Janus kinase inhibitors"), ("JAKi", "JAKi"), ("JAK", "JAK"),
+         ("Janus  kinase\n\ninhibitors", "Janus kinase inhibitors"), ("Jak", "jak")],
+        [("kinase\ninhibitors", "kinase inhibitors"), ("Janus  kinase", "Janus kinase"),
+         ("inhibitors", "inhibitors"), ("Jak", "Jak")],
+        [("Janus", "Janus"), ("JAK", "jak"), ("Janus", "Janus"), ("Jak", "jak"), ("tofacitinib", "tofacitinib"),
+         ("Janus", "Janus")],
+    ]
+    for lexicon, matches in zip(LEXICONS, LexiconMatcher(nlp, *LEXICONS).by_lexicon(doc), strict=True):
+        expected = one_lexicon_matches(nlp, doc, lexicon)
+        assert [(s.start_char, s.end_char, e) for s, e in matches] == expected
+        assert [(s.start_char, s.end_char, e) for s, e in LexiconMatcher(nlp, lexicon)(doc)] == expected
 
 
 def test_phrases_first_words_of_a_lexicon():
