@@ -227,6 +227,15 @@ def _token_boundary(text: str, j: int) -> bool:
     return not (before.isalnum() and after.isalnum() and before.isdigit() == after.isdigit())
 
 
+def lower_in_place(text: str) -> str:
+    """``text.lower()`` with every character where it stands, so that the text's offsets index it:
+    a character whose lower case is longer (``İ`` -> ``i̇``) is kept as it is."""
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    return "".join(low if len(low := c.lower()) == 1 else c for c in text)
+
+
 def drugbank_id(norm: str) -> str | None:
     """The DrugBank id of a generic name, from the open drug dictionary."""
     hit = open_dictionary().get(norm.lower())
@@ -450,7 +459,7 @@ class DrugFinder:
         openers = open_dictionary_openers()
         text = text_of(doc)
         tokens = token_offsets(doc)
-        lower = text.lower()
+        lower = lower_in_place(text)
         out = []
         last = len(tokens) - 1
         # a token that is no name itself begins one only together with the token after it

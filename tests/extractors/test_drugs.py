@@ -385,3 +385,14 @@ def test_one_pass_over_the_drug_lexicons_matches_each_as_a_pass_over_it_alone(fi
             assert [(s.start, s.end, e) for s, e in matches] == [(s.start, s.end, e) for s, e in alone]
             counts[n] += len(matches)
     assert all(counts)
+
+
+def test_open_dictionary_after_a_letter_that_lower_cases_to_two(finder):
+    # "İ".lower() is two characters: the open dictionary's look-ups must stay on the text's offsets
+    from pipeline.extractors.drugs import lower_in_place
+
+    text = "İ She was given amoxicillin and later omeprazole."
+    assert lower_in_place(text) == "İ she was given amoxicillin and later omeprazole."
+    assert lower_in_place("ABC Σ") == "abc σ"
+    assert [(t, norm) for t, label, norm, _, _ in found(finder, text) if label == "DRUG"] == [
+        ("amoxicillin", "amoxicillin"), ("omeprazole", "omeprazole")]
