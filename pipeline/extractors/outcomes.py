@@ -47,8 +47,8 @@ class OutcomeFinder:
     """Finds responses and adverse events; build once per pipeline."""
 
     def __init__(self, nlp: Language) -> None:
-        self.responses = LexiconMatcher(nlp, load_lexicon("responses.tsv"))
-        self.events = LexiconMatcher(nlp, load_lexicon("adverse_events.tsv"))
+        # one pass of the matchers for both lexicons, each keeping its own longest matches
+        self.lexicons = LexiconMatcher(nlp, load_lexicon("responses.tsv"), load_lexicon("adverse_events.tsv"))
         cues = load_lexicon("negation_cues.tsv", ("surface", "direction", "window"))
         self.forward = [(c.surface.lower().split(), int(c.get("window"))) for c in cues
                         if c.get("direction") == "forward"]
@@ -58,15 +58,16 @@ class OutcomeFinder:
     def __call__(self, doc: Doc, sentences: Sequence[tuple[int, int]]) -> list[Found]:
         """RESPONSE and ADVERSE_EVENT mentions; ``sentences`` bound the negation scope."""
         text = text_of(doc)
+        responses, events_found = self.lexicons.by_lexicon(doc)
         out = [Found("RESPONSE", s.start_char, s.end_char, {"norm": e.get("norm")}, "response_lexicon")
-               for s, e in self.responses(doc)
+               for s, e in responses
                if not (e.get("norm") in NEGATABLE_RESPONSES
                        and NEGATION_BEFORE.search(text, max(0, s.start_char - 20), s.start_char))
                and not (text[s.start_char:s.end_char].lower().endswith("resolution")
                         and OF_AFTER.match(text, s.end_char))]
         starts = [s for s, _ in sentences]
         events = []
-        for span, entry in self.events(doc):
+        for span, entry in events_found:
             attrs = {"norm": entry.get("norm")}
             i = bisect_right(starts, span.start_char) - 1
             sent = sentences[i] if i >= 0 else (0, len(text))
