@@ -12,7 +12,7 @@ cells of flattened tables are read by their column's place among the numeric col
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -253,14 +253,15 @@ def _candidates(text: str, rules: TimepointRules, zones: list[tuple[int, int]]) 
 
 def _select(text: str, rules: TimepointRules, cands: list[Candidate]) -> list[Candidate]:
     """Longest first, then pattern order; coordinated events only right after a kept span."""
-    kept: list[Candidate] = []
+    kept: list[Candidate] = []  # sorted; the spans overlap none of each other, so their ends rise too
 
-    def free(s: int, e: int) -> bool:
-        return all(e <= a or b <= s for a, b, _ in kept)
+    def free(s: int, e: int) -> bool:  # only the last kept span that starts before e can overlap
+        i = bisect_left(kept, (e,))
+        return i == 0 or kept[i - 1][1] <= s
 
     for s, e, rank in sorted(cands, key=lambda c: (c[0] - c[1], c[2], c[0])):
         if not rules.finders[rank].needs_previous and free(s, e):
-            kept.append((s, e, rank))
+            insort(kept, (s, e, rank))
     for s, e, rank in sorted(cands):
         if not rules.finders[rank].needs_previous or not free(s, e):
             continue
@@ -268,8 +269,8 @@ def _select(text: str, rules: TimepointRules, cands: list[Candidate]) -> list[Ca
         gap = text[max(k[1] for k in before) : s] if before else None
         after_between = rules.helper("between_before").search(text[max(0, s - 12) : s])
         if after_between or (gap is not None and rules.helper("coordination_gap").search(gap)):
-            kept.append((s, e, rank))
-    return sorted(kept)
+            insort(kept, (s, e, rank))
+    return kept
 
 
 def _with_context(tp: Timepoint, text: str, start: int, end: int, rules: TimepointRules) -> Timepoint:

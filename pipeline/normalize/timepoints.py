@@ -14,7 +14,7 @@ import calendar
 import math
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.extractors.found import format_number
 
@@ -190,14 +190,23 @@ def parse_date(text: str) -> PartialDate | None:
 # "3 dayſ"), and a dictionary lookup of those raised ValueError or KeyError.
 _UNIT_KEYS = tuple((key, re.compile(rx, re.IGNORECASE)) for key, rx in (
     ("year", r"years?|yrs?"), ("month", r"months?"), ("week", r"weeks?"), ("day", r"days?")))
-_NUMBER_WORDS = tuple((re.compile(word, re.IGNORECASE), value) for word, value in NUMBER_WORDS.items())
+_NUMBER_WORD_VALUES = tuple(NUMBER_WORDS.values())
+_NUMBER_WORD = re.compile("|".join(f"(?P<w{n}>{word})" for n, word in enumerate(NUMBER_WORDS)), re.IGNORECASE)
+"""Every number word, one regex: the group that matches (``w<n>``) names the word's value."""
 _NUMBERS = re.compile(_NUM)
 
 
 def _number(token: str) -> float:
     token = token.strip()
-    word = next((v for w, v in _NUMBER_WORDS if w.fullmatch(token)), None)
-    return float(token) if word is None else word
+    word = _NUMBER_WORD.fullmatch(token)
+    return float(token) if word is None else _NUMBER_WORD_VALUES[int(str(word.lastgroup)[1:])]
+
+
+@lru_cache(maxsize=256)
+def _unit_key(unit: str) -> str | None:
+    """The unit (year, month, week, day) that ``unit`` is written for; cached, since the same
+    few spellings come back in every document."""
+    return next((k for k, rx in _UNIT_KEYS if rx.fullmatch(unit.strip())), None)
 
 
 def to_months(value: float, unit: str) -> float:
@@ -205,7 +214,7 @@ def to_months(value: float, unit: str) -> float:
 
     An unknown unit raises KeyError.
     """
-    key = next((k for k, rx in _UNIT_KEYS if rx.fullmatch(unit.strip())), None)
+    key = _unit_key(unit)
     if key is None:
         raise KeyError(unit)
     return round(value * MONTHS_PER_UNIT[key], 2)

@@ -214,3 +214,16 @@ def test_timepoint_finders_scan_only_where_a_match_can_start():
     for p in RULES.finders:
         assert p.scanner is not None, p.name
         assert [m.span() for m in p.scanner.matches(text)] == [m.span() for m in p.regex.finditer(text)], p.name
+
+
+def test_select_keeps_longest_then_pattern_order_without_overlaps() -> None:
+    """``_select`` looks up overlaps by bisection; the result equals the scan over every kept span."""
+    from pipeline.extractors.timepoints import _select, default_patterns
+
+    rules = default_patterns()
+    plain = next(n for n, p in enumerate(rules.finders) if not p.needs_previous)
+    text = "x" * 60
+    cands = [(0, 10, plain), (5, 12, plain), (10, 20, plain), (19, 21, plain), (30, 31, plain),
+             (25, 40, plain), (40, 41, plain), (2, 3, plain)]
+    assert _select(text, rules, cands) == [(0, 10, plain), (10, 20, plain), (25, 40, plain),
+                                           (40, 41, plain)]
