@@ -101,6 +101,22 @@ def run_systems(systems: dict[str, tuple[str, Work, Work]], documents: int, word
     return timings
 
 
+def extraction_stages(docs: Sequence[SourceDocument], repeats: int) -> dict[str, float]:
+    """Where extraction's time goes: the median milliseconds of each stage over ``repeats`` passes
+    over ``docs`` (after one pass to warm up), in the order the stages run."""
+    from pipeline.extract import StageClock, extract_document
+
+    passes: list[dict[str, float]] = []
+    for _ in range(repeats + 1):
+        seconds: dict[str, float] = {}
+        for doc in docs:
+            extract_document(doc, clock=StageClock(seconds))
+        passes.append(seconds)
+    measured = passes[1:]
+    return {stage: round(1000 * statistics.median(p.get(stage, 0.0) for p in measured), 2)
+            for stage in passes[0]}
+
+
 def _extract_all(docs: Sequence[SourceDocument]) -> None:
     from pipeline.extract import extract_document
 
@@ -233,7 +249,8 @@ def run_speed(texts: Sequence[Path], pdfs: Sequence[Path], *, repeats: int = 5) 
         docs = _ingest_all(texts)
         timings = run_systems(text_systems(texts, docs), len(docs), _words(docs), repeats)
         result["texts"] = {"files": [str(p) for p in texts],
-                           "systems": {k: t.to_dict() for k, t in timings.items()}}
+                           "systems": {k: t.to_dict() for k, t in timings.items()},
+                           "stages": extraction_stages(docs, repeats)}
     if pdfs:
         docs = _ingest_all(pdfs)
         timings = run_systems(pdf_systems(pdfs), len(docs), _words(docs), repeats)

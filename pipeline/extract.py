@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import warnings
 
 from pipeline.attribution.patients import attribute_patients
@@ -40,16 +41,37 @@ BARE_VOLUME_KEEP = frozenset({"freq", "route", "per_kg", "per_m2", "per_time", "
 """Attributes of a DOSE that make a volume a posology even with no drug attached."""
 
 
+class StageClock:
+    """Adds the seconds each stage of an extraction takes to ``seconds``, by stage name; does
+    nothing without it. The benchmarks read where the time goes from it."""
+
+    def __init__(self, seconds: dict[str, float] | None) -> None:
+        self.seconds = seconds
+        self.last = time.perf_counter() if seconds is not None else 0.0
+
+    def lap(self, stage: str) -> None:
+        """The stage that ends now: its time since the last lap."""
+        if self.seconds is not None:
+            now = time.perf_counter()
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self.last
+            self.last = now
+
+
 def find_mentions(
-    text: str, seg: Segmentation | None = None
+    text: str, seg: Segmentation | None = None, clock: StageClock | None = None
 ) -> tuple[list[Found], Links, Segmentation]:
-    """Run every finder on a clean text, then attribute patients and phases, then link."""
+    """Run every finder on a clean text, then attribute patients and phases, then link.
+    ``clock`` times each stage: segmentation, spaCy's tokenizer, each pipeline component, then
+    overlaps, patients, phases and relations."""
     from pipeline.extractors.phrases import make_doc
     from pipeline.nlp import build_nlp
 
+    clock = clock or StageClock(None)
     nlp = build_nlp()
     seg = seg or segment(text)
+    clock.lap("segmentation")
     doc = make_doc(nlp, text)
+    clock.lap("tokenizer")
     doc._.segmentation = seg
     doc._.found = []
     for name, proc in nlp.pipeline:
@@ -58,14 +80,20 @@ def find_mentions(
                 # W036: scispaCy's matcher of short forms is empty when a text defines none
                 warnings.filterwarnings("ignore", message=r"\[W036\]")
             doc = proc(doc)
+        clock.lap(name)
     found = resolve_overlaps([f for f in doc._.found if f.end > f.start])
+    clock.lap("overlaps")
     found = attribute_patients(found, text, seg)
+    clock.lap("patients")
     found = attribute_phases(found, text, seg)
+    clock.lap("phases")
     found, links = with_measurement_times(found, link_relations(found, text, seg))
     found, links = with_table_lab_times(found, links, text, seg)
     found, links = with_paragraph_lab_times(found, links, text, seg)
     found, links = withdraw_implausible_frequencies(found, links)
-    return mark_unattached_doses(found, links), links, seg
+    found = mark_unattached_doses(found, links)
+    clock.lap("relations")
+    return found, links, seg
 
 
 def mark_unattached_doses(found: list[Found], links: Links) -> list[Found]:
@@ -86,13 +114,18 @@ def mark_unattached_doses(found: list[Found], links: Links) -> list[Found]:
     return out
 
 
-def extract_document(doc: SourceDocument, seg: Segmentation | None = None) -> Annotated:
+def extract_document(doc: SourceDocument, seg: Segmentation | None = None,
+                     clock: StageClock | None = None) -> Annotated:
     """Mentions and relations of a document, with offsets into its source text.
 
-    ``seg`` is the segmentation of ``doc.clean_text`` when the caller already has it.
+    ``seg`` is the segmentation of ``doc.clean_text`` when the caller already has it; ``clock``
+    times each stage (see :func:`find_mentions`), the source offsets last.
     """
-    found, links, _ = find_mentions(doc.clean_text, seg)
-    return to_source_offsets(doc, found, links)
+    found, links, _ = find_mentions(doc.clean_text, seg, clock)
+    annotated = to_source_offsets(doc, found, links)
+    if clock is not None:
+        clock.lap("source offsets")
+    return annotated
 
 
 def to_source_offsets(doc: SourceDocument, found: list[Found], links: Links) -> Annotated:

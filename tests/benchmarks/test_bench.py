@@ -87,6 +87,8 @@ def test_benchmarks_write_json_and_markdown_with_every_section(tiny_run: tuple[d
     md = (out / "BENCHMARKS.md").read_text(encoding="utf-8")
     for heading in ("# casemine benchmarks", "## Targets", "## Accuracy", "## Speed", "## Memory", "## Scale"):
         assert heading in md
+    stages = saved["speed"]["texts"]["stages"]
+    assert list(stages)[:2] == ["segmentation", "tokenizer"] and "| tokenizer |" in md
     # accuracy had no accuracy.json to reuse: it was run (on no corpus) and written beside
     assert (out / "accuracy.json").is_file() and (out / "ACCURACY.md").is_file()
     assert saved["accuracy"]["source"].startswith("run now")

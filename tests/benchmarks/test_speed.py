@@ -53,6 +53,30 @@ def test_targets_pass_and_fail_on_the_ratios() -> None:
     assert targets({}, {}) == []
 
 
+def test_extraction_stages_name_every_stage_in_order(short_report: Path) -> None:
+    from benchmarks.speed import extraction_stages
+    from pipeline.ingest import ingest_file
+    from pipeline.nlp import build_nlp
+
+    stages = extraction_stages([ingest_file(short_report)], repeats=2)
+    components = [name for name, _ in build_nlp().pipeline]
+    assert list(stages) == ["segmentation", "tokenizer", *components, "overlaps", "patients", "phases",
+                            "relations", "source offsets"]
+    assert all(ms >= 0 for ms in stages.values()) and stages["tokenizer"] > 0
+
+
+def test_stage_clock_leaves_the_extraction_as_it_is(short_report: Path) -> None:
+    from pipeline.extract import StageClock, extract_document
+    from pipeline.ingest import ingest_file
+
+    doc = ingest_file(short_report)
+    seconds: dict[str, float] = {}
+    timed = extract_document(doc, clock=StageClock(seconds))
+    assert timed == extract_document(doc)
+    assert [m.text for m in timed.mentions if m.label == "DRUG"] == ["tofacitinib", "prednisone"]
+    assert len(seconds) == 15 and sum(seconds.values()) > 0
+
+
 @pytest.mark.slow
 def test_run_speed_on_one_text_and_one_pdf(short_report: Path) -> None:
     pdfs = sorted(EXAMPLES.glob("ex06*.pdf"))
