@@ -351,10 +351,6 @@ class Scanner:
             return self._starts(text)  # no start in a text without the required literals either
         return [] if not self.may_match(text) else None
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        """``regex.finditer(text)``, or nothing at once when the text cannot hold a match."""
-        return self.regex.finditer(text) if self.may_match(text) else iter(())
-
     def matches(self, text: str) -> Iterator[re.Match[str]]:
         """``regex.finditer(text)``, the regex tried only where a match can start: where
         :class:`~pipeline.match_starts.MatchStarts` says so, or else where its opening holds (and

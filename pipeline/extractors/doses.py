@@ -23,7 +23,7 @@ import yaml
 
 from pipeline.extractors.found import Found, Spans, blanked
 from pipeline.normalize.doses import Dose, parse_dose
-from pipeline.regex_analysis import Scanner
+from pipeline.regex_analysis import Scanner, scanner_of
 from pipeline.segment.model import Table
 
 LABEL = "DOSE"
@@ -144,9 +144,8 @@ def _rx(name: str) -> re.Pattern[str]:
     return dose_patterns()[name].regex
 
 
-@cache
 def _scanner(name: str) -> Scanner:
-    return Scanner(_rx(name))
+    return scanner_of(_rx(name))
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from pipeline.extractors.lexicon import LexiconEntry, load_lexicon, load_word_li
 from pipeline.extractors.misspellings import MIN_CHARS as MISSPELLED_MIN_CHARS
 from pipeline.extractors.misspellings import MisspellingIndex
 from pipeline.extractors.phrases import LexiconMatcher, text_of, token_offsets
-from pipeline.regex_analysis import Scanner
+from pipeline.regex_analysis import Scanner, scanner_of
 from pipeline.segment.model import Table
 
 DRUGS = "drugs.tsv"
@@ -167,7 +167,7 @@ def _rule(kind: str) -> re.Pattern[str]:
 @cache
 def _class_scanners() -> tuple[tuple[DrugRule, Scanner], ...]:
     """The class rules, each with its scanner."""
-    return tuple((r, Scanner(r.regex)) for r in drug_rules() if r.kind == "class")
+    return tuple((r, scanner_of(r.regex)) for r in drug_rules() if r.kind == "class")
 
 
 @cache

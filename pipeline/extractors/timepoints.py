@@ -194,7 +194,7 @@ def parse_patterns(data: Any, origin: str) -> TimepointRules:
         pattern = TimepointPattern(
             str(name), raw["role"], regex, tuple(raw.get("checks") or []),
             bool(raw.get("needs_previous", False)), matches, no_match,
-            Scanner(regex) if raw["role"] == "find" else None,
+            scanner_of(regex) if raw["role"] == "find" else None,
         )
         target = helpers if pattern.role == "helper" else {p.name: p for p in finders}
         if pattern.name in helpers or pattern.name in target:
