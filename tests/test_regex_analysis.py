@@ -360,3 +360,14 @@ def test_scanner_starts_hold_every_match_of_any_stretch(text, a, b):
         starts = scanner.starts(text)
         assert starts is not None
         assert {a + m.start() for m in scanner.regex.finditer(text[a:b])} <= set(starts)
+
+
+def test_text_starts_tell_whether_a_stretch_can_hold_a_match():
+    from pipeline.regex_analysis import TextStarts
+
+    regex = re.compile(r"(?<!\w)\d+ mg")
+    starts = TextStarts("a 12 mg b 3 mg")
+    assert starts.of(regex) == [2, 3, 10]
+    assert starts.between(regex, 0, 5) == [2, 3] and starts.between(regex, 4, 9) == []
+    assert not starts.can_start(regex, 4, 10) and starts.can_start(regex, 4, 11)
+    assert starts.of(re.compile(r"x*")) is None and starts.can_start(re.compile(r"x*"), 0, 1)

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.regex_analysis import matches_at_start_only, required_literals, scanner_of
+from pipeline.regex_analysis import TextStarts, matches_at_start_only, required_literals
 
 _IGNORECASE = int(re.IGNORECASE)  # a plain int: flag arithmetic on the enum is slow
 PHASES = ("prior", "at_initiation", "started", "discontinued", "last_followup")
@@ -93,30 +93,25 @@ class TextCues:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        # by id(): each entry keeps its cue (or its cues), so that no other object takes the id
-        self._starts: dict[int, tuple[Cue, list[int] | None]] = {}
+        self.text_starts = TextStarts(text)
+        # by id(): each entry keeps its cues, so that no other object takes the id
         self._merged: dict[int, tuple[tuple[Cue, ...], list[int], list[int], list[int]]] = {}
 
     def starts(self, cue: Cue) -> list[int] | None:
         """The offsets of the text where a match of ``cue`` can start, in order; None when the
         stretches are searched whole instead."""
-        known = self._starts.get(id(cue))
-        if known is None:
-            starts = None if cue.at_start_only else scanner_of(cue.regex).starts(self.text)
-            known = self._starts[id(cue)] = (cue, starts)
-        return known[1]
+        return None if cue.at_start_only else self.text_starts.of(cue.regex)
 
     def search(self, cue: Cue, start: int, end: int) -> re.Match[str] | None:
         """``cue.search(text[start:end])``: the first match in the stretch."""
-        starts = self.starts(cue)
+        starts = None if cue.at_start_only else self.text_starts.between(cue.regex, start, end)
         if starts is None:
             return cue.search(self.text[start:end])
-        first, last = bisect_left(starts, start), bisect_left(starts, end)
-        if first == last:
+        if not starts:
             return None
         stretch = self.text[start:end]
         match = cue.regex.match
-        for at in starts[first:last]:
+        for at in starts:
             if found := match(stretch, at - start):
                 return found
         return None

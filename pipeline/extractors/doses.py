@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -23,7 +23,7 @@ import yaml
 
 from pipeline.extractors.found import Found, Spans, blanked
 from pipeline.normalize.doses import Dose, parse_dose
-from pipeline.regex_analysis import Scanner, scanner_of
+from pipeline.regex_analysis import Scanner, TextStarts, scanner_of
 from pipeline.segment.model import Table
 
 LABEL = "DOSE"
@@ -251,24 +251,18 @@ def table_continuations(text: str, parse: DoseReader = parse_dose) -> list[tuple
 
 
 class _Context:
-    """The context patterns of one text, searched only in a stretch where a match can start.
-
-    Hyperscan reads the whole text once a pattern (:meth:`pipeline.regex_analysis.Scanner.starts`)
-    for the offsets where a match can start; a stretch before a dose without one holds no match,
-    and telling so by bisecting costs less than searching the stretch. Most doses have no context
-    cue before them: ``_stat`` would otherwise scan up to :data:`LOOKBACK` characters back for
-    sentence ends at every dose."""
+    """The context patterns of one text, searched only in a stretch where a match can start
+    (:class:`pipeline.regex_analysis.TextStarts`). Most doses have no context cue before them:
+    ``_stat`` would otherwise scan up to :data:`LOOKBACK` characters back for sentence ends at
+    every dose."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._starts: dict[str, list[int] | None] = {}
+        self.starts = TextStarts(text)
 
     def can_match(self, name: str, begin: int, end: int) -> bool:
         """False when no match of the pattern ``name`` starts in ``text[begin:end]``."""
-        if name not in self._starts:
-            self._starts[name] = _scanner(name).starts(self.text)
-        starts = self._starts[name]
-        return starts is None or bisect_left(starts, begin) < bisect_left(starts, end)
+        return self.starts.can_start(_rx(name), begin, end)
 
     def search(self, name: str, begin: int, end: int) -> re.Match[str] | None:
         """``search`` of the pattern ``name`` in ``text[begin:end]`` (offsets in the text)."""

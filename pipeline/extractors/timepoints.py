@@ -23,7 +23,7 @@ import yaml
 
 from pipeline.extractors.found import Found
 from pipeline.normalize.timepoints import Timepoint, event_anchor, parse_timepoint, to_months
-from pipeline.regex_analysis import Scanner, scanner_of
+from pipeline.regex_analysis import Scanner, TextStarts, scanner_of
 from pipeline.segment import Segmentation, Table, segment
 
 LABEL = "TIMEPOINT"
@@ -226,15 +226,12 @@ def _excluded_zones(text: str, seg: Segmentation, rules: TimepointRules) -> list
     for t in seg.tables:
         if t.flattened and t.rows:
             zones.append((text.find("\n", t.start) + 1, t.rows[0].start))
-    # a line is searched only if a match can start in it (most lines are neither)
-    lines = [rules.helper("metadata_line"), rules.helper("reference_line")]
-    found = [scanner_of(regex).starts(text) for regex in lines]
-    starts = None if None in found else sorted({at for some in found if some for at in some})
+    # a line is searched only where a match can start in it (most lines are neither)
+    lines, starts = [rules.helper("metadata_line"), rules.helper("reference_line")], TextStarts(text)
     offset = 0
     for line in text.splitlines(keepends=True):
         end = offset + len(line)
-        if (starts is None or bisect_left(starts, offset) < bisect_left(starts, end)) and any(
-                regex.search(line) for regex in lines):
+        if any(starts.can_start(regex, offset, end) and regex.search(line) for regex in lines):
             zones.append((offset, end))
         offset = end
     return zones
