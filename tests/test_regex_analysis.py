@@ -371,3 +371,22 @@ def test_text_starts_tell_whether_a_stretch_can_hold_a_match():
     assert starts.between(regex, 0, 5) == [2, 3] and starts.between(regex, 4, 9) == []
     assert not starts.can_start(regex, 4, 10) and starts.can_start(regex, 4, 11)
     assert starts.of(re.compile(r"x*")) is None and starts.can_start(re.compile(r"x*"), 0, 1)
+
+
+def test_scanner_without_hyperscan_finds_what_finditer_finds(monkeypatch):
+    """Without Hyperscan a scanner tries the regex where its opening holds: the same matches."""
+    from pipeline import match_starts as module
+
+    monkeypatch.setattr(module, "hyperscan", None)
+    texts = _packaged_examples()
+    for regex in _packaged_patterns().values():
+        scanner = Scanner(regex)
+        for text in texts:
+            assert _spans(scanner.matches(text)) == _spans(regex.finditer(text)), (regex.pattern[:40], text)
+        assert scanner._starts is False
+    # a regex no scanner has read yet: its starts are not known, but a text without " mg" has none
+    from pipeline.regex_analysis import TextStarts
+
+    regex = re.compile(r"\d+ mg(?#read without Hyperscan)")
+    assert TextStarts("no dose here").of(regex) == []
+    assert TextStarts("5 mg").of(regex) is None and TextStarts("5 mg").can_start(regex, 0, 1)
