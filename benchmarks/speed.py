@@ -175,8 +175,11 @@ def text_systems(paths: Sequence[Path], docs: Sequence[SourceDocument]) -> dict[
     """casemine's stages on text files beside the blank tokenizer and the peers, on the same texts."""
     import spacy
 
+    from pipeline.nlp import build_nlp
+
     texts = [d.clean_text for d in docs]
     nlp = spacy.blank("en")
+    tokenizer = build_nlp().tokenizer
     first = paths[:1]
     return {
         "casemine ingest": ("pipeline.ingest.ingest_file per file (read, decode, clean)",
@@ -187,6 +190,11 @@ def text_systems(paths: Sequence[Path], docs: Sequence[SourceDocument]) -> dict[
                            lambda: _whole(first), lambda: _whole(paths)),
         "spaCy blank tokenizer": ('spacy.blank("en"), list(nlp.pipe(clean texts))',
                                   lambda: list(nlp.pipe(texts[:1])), lambda: list(nlp.pipe(texts))),
+        "casemine tokenizer": ("the blank tokenizer without the special cases for a lone space, tab or "
+                               "line break (the same tokens; see pipeline.extractors.phrases), as "
+                               "extract_document runs it",
+                               lambda: [tokenizer(t) for t in texts[:1]],
+                               lambda: [tokenizer(t) for t in texts]),
         SYSTEM_NAMES["drug_ner"]: (
             "benchmarks.peer.find_peer_drugs on the clean texts (tokenize + find_drugs)",
             lambda: _peer_all(texts[:1]), lambda: _peer_all(texts)),

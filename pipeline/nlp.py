@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.extractors.found import Found
-from pipeline.extractors.phrases import text_of
+from pipeline.extractors.phrases import text_of, without_whitespace_special_cases
 from pipeline.segment.model import Segmentation
 
 FAMILIES = ("drugs", "doses", "scores", "labs", "timepoints", "patients", "outcomes")
@@ -134,7 +134,7 @@ def build_nlp(open_vocabulary: bool = True) -> Language:
     import pipeline.extractors.abbreviations  # noqa: F401  (registers "case_abbreviations")
 
     register_extensions()
-    nlp = spacy.blank("en")
+    nlp = without_whitespace_special_cases(spacy.blank("en"))
     nlp.add_pipe("case_abbreviations", name="abbreviation_detector")
     nlp.add_pipe("case_drugs", config={"open_vocabulary": open_vocabulary})
     for family in FAMILIES[1:]:

@@ -30,6 +30,25 @@ def text_of(doc: Doc) -> str:
     return text
 
 
+def without_whitespace_special_cases(nlp: Language) -> Language:
+    """``nlp`` with its tokenizer's special cases for a lone space, tab or line break removed: the
+    same tokens, made several times faster.
+
+    spaCy's tokenizer caches how it split each white-space-delimited piece of a text, but stops
+    saving to that cache for the rest of a text once any special case was used in it. spaCy's
+    English defaults list ``" "``, ``"\\t"`` and ``"\\n"`` as special cases, so from a text's
+    first line break on every word is split again by the prefix, suffix and infix rules. Without
+    them a run of white space is still one token of its own, with the same text and attributes
+    (the special cases set nothing but the text); the other special cases ("e.g.", "and/or",
+    "Jan.") stay."""
+    rules = nlp.tokenizer.rules or {}
+    kept = {key: tokens for key, tokens in rules.items()
+            if not (key.isspace() and tokens == [{ORTH: key}])}
+    if len(kept) < len(rules):
+        nlp.tokenizer.rules = kept
+    return nlp
+
+
 def make_doc(nlp: Language, text: str) -> Doc:
     """``nlp.make_doc(text)`` with :func:`text_of` known: spaCy's tokens give back the text they
     were made from, character for character."""

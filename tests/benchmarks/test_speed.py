@@ -83,7 +83,8 @@ def test_run_speed_on_one_text_and_one_pdf(short_report: Path) -> None:
     result = run_speed([short_report], pdfs, repeats=2)
     assert result["repeats"] == 2 and result["seconds"] > 0
     assert set(result["texts"]["systems"]) == {"casemine ingest", "casemine extract", "casemine whole",
-                                               "spaCy blank tokenizer", "drug-NER (peer)",
+                                               "spaCy blank tokenizer", "casemine tokenizer",
+                                               "drug-NER (peer)",
                                                "lexicon matcher (peer)"}
     assert set(result["pdfs"]["systems"]) == {"casemine ingest PDF", "pypdfium2 raw text"}
     for group, n in (("texts", 1), ("pdfs", len(pdfs))):
