@@ -10,6 +10,7 @@ import numpy as np
 from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
 from pipeline.extractors.lexicon import LexiconEntry
@@ -41,11 +42,14 @@ def without_whitespace_special_cases(nlp: Language) -> Language:
     them a run of white space is still one token of its own, with the same text and attributes
     (the special cases set nothing but the text); the other special cases ("e.g.", "and/or",
     "Jan.") stay."""
-    rules = nlp.tokenizer.rules or {}
+    tokenizer = nlp.tokenizer
+    if not isinstance(tokenizer, Tokenizer):  # a tokenizer of another kind has no special cases
+        return nlp
+    rules = tokenizer.rules or {}
     kept = {key: tokens for key, tokens in rules.items()
             if not (key.isspace() and tokens == [{ORTH: key}])}
     if len(kept) < len(rules):
-        nlp.tokenizer.rules = kept
+        tokenizer.rules = kept
     return nlp
 
 
