@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-import warnings
 
 from pipeline.attribution.patients import attribute_patients
 from pipeline.attribution.phases import attribute_phases
@@ -75,11 +74,7 @@ def find_mentions(
     doc._.segmentation = seg
     doc._.found = []
     for name, proc in nlp.pipeline:
-        with warnings.catch_warnings():
-            if name == "abbreviation_detector":
-                # W036: scispaCy's matcher of short forms is empty when a text defines none
-                warnings.filterwarnings("ignore", message=r"\[W036\]")
-            doc = proc(doc)
+        doc = proc(doc)
         clock.lap(name)
     found = resolve_overlaps([f for f in doc._.found if f.end > f.start])
     clock.lap("overlaps")

@@ -9,7 +9,7 @@ from functools import cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pipeline.extractors.found import Found
 from pipeline.extractors.phrases import text_of, without_whitespace_special_cases
@@ -33,11 +33,13 @@ def _add(doc: Doc, found: list[Found]) -> Doc:
     if doc._.found is None:
         doc._.found = []
     doc._.found.extend(found)
+    groups: dict[str, list[Span]] = {}
     for f in found:
         span = doc.char_span(f.start, f.end, label=f.label, alignment_mode="expand")
         if span is not None:
-            group = doc.spans.setdefault(f.label, [])
-            group.append(span)
+            groups.setdefault(f.label, []).append(span)
+    for label, spans in groups.items():
+        doc.spans.setdefault(label, []).extend(spans)
     return doc
 
 
@@ -59,10 +61,8 @@ def make_drugs(nlp: Language, name: str, open_vocabulary: bool) -> Callable[[Doc
     finder = DrugFinder(nlp, open_vocabulary=open_vocabulary)
 
     def component(doc: Doc) -> Doc:
-        abbrevs = []
-        if doc.has_extension("abbreviations") and doc._.abbreviations:
-            abbrevs = [(a.text, a.start_char, a.end_char, a._.long_form.text) for a in doc._.abbreviations]
-        return _add(doc, finder(doc, abbrevs, tables=_segmentation(doc).tables))
+        abbreviations = doc._.defined_abbreviations if doc.has_extension("defined_abbreviations") else None
+        return _add(doc, finder(doc, abbreviations or [], tables=_segmentation(doc).tables))
 
     return component
 

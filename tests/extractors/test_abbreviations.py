@@ -1,14 +1,26 @@
-"""The parenthesised candidates and the short-form matcher of the abbreviation detector, against
-the spaCy Matchers scispaCy uses."""
+"""The abbreviation detector: its parenthesised candidates and short-form matcher against the spaCy
+Matchers scispaCy uses, and what it finds against scispaCy's own detector."""
 
 from __future__ import annotations
+
+import warnings
+from pathlib import Path
 
 import pytest
 import spacy
 from spacy.matcher import Matcher
 
-from pipeline.extractors.abbreviations import MAX_INSIDE, ShortFormMatcher, parenthesised
+from pipeline.extractors.abbreviations import (
+    MAX_INSIDE,
+    Abbreviation,
+    ShortFormMatcher,
+    defined_abbreviations,
+    parenthesised,
+)
 from pipeline.nlp import build_nlp
+from tests.conftest import EXAMPLES, ROOT
+
+MACCROBAT = ROOT.parent / "shared" / "benchmarks" / "maccrobat2020"
 
 TEXTS = [
     "She received tocilizumab (TCZ) and then TCZ 8 mg/kg (every 2 weeks (q2w)).",
@@ -40,8 +52,8 @@ def test_candidates_of_nested_brackets() -> None:
 def test_defined_abbreviation_with_its_long_form() -> None:
     nlp = build_nlp()
     doc = nlp.get_pipe("abbreviation_detector")(nlp.make_doc(TEXTS[0]))
-    assert [(a.text, a._.long_form.text) for a in doc._.abbreviations] == [
-        ("TCZ", "tocilizumab"), ("TCZ", "tocilizumab")]
+    assert doc._.defined_abbreviations == [
+        Abbreviation("TCZ", 26, 29, "tocilizumab"), Abbreviation("TCZ", 40, 43, "tocilizumab")]
 
 
 FORMS = {"tumour necrosis factor": ["TNF"], "methotrexate": ["MTX"], "mycophenolate mofetil": ["MMF"],
@@ -70,11 +82,46 @@ def test_short_form_matcher_finds_what_the_matcher_finds_in_the_same_order() -> 
         ("tumour necrosis factor", "TNF")]
 
 
-def test_detector_uses_the_short_form_matcher_and_forgets_each_document_s_forms() -> None:
+def test_detector_finds_every_use_and_forgets_each_document_s_forms() -> None:
     nlp = build_nlp()
-    detector = nlp.get_pipe("abbreviation_detector")
-    assert isinstance(detector.global_matcher, ShortFormMatcher)
-    doc = detector(nlp.make_doc("Methotrexate (MTX) was given. MTX was stopped; MTX again."))
-    assert sorted((a.text, a.start_char, a._.long_form.text) for a in doc._.abbreviations) == [
-        ("MTX", 14, "Methotrexate"), ("MTX", 30, "Methotrexate"), ("MTX", 47, "Methotrexate")]
-    assert detector.global_matcher.forms == {}
+    short_forms = ShortFormMatcher(nlp.vocab)
+    text = ("Methotrexate (MTX) was given. MTX was stopped; MTX again. IL-6 (interleukin 6) rose; "
+            "tumour necrosis factor (TNF) and TNF (tumor necrosis factor); (x) (12) (a b c d e f g h i j)")
+    assert defined_abbreviations(nlp.make_doc(text), short_forms) == [
+        ("MTX", 14, 17, "Methotrexate"), ("MTX", 30, 33, "Methotrexate"), ("MTX", 47, 50, "Methotrexate"),
+        ("TNF", 109, 112, "tumour necrosis factor"), ("TNF", 118, 121, "tumour necrosis factor"),
+        # up to three words in brackets are a short form to scispaCy, however long the words
+        ("tumor necrosis factor", 123, 144, "tumour necrosis factor (TNF) and TNF")]
+    assert short_forms.forms == {}
+
+
+def _scispacy_abbreviations(nlp, text: str) -> set[tuple[str, int, int, str]]:
+    from scispacy.abbreviation import AbbreviationDetector
+
+    detector = AbbreviationDetector(nlp)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"\[W036\]")  # its matcher of short forms is empty
+        doc = detector(nlp.make_doc(text))
+    return {(a.text, a.start_char, a.end_char, a._.long_form.text) for a in doc._.abbreviations}
+
+
+def _texts() -> list[Path]:
+    paths = sorted(EXAMPLES.glob("*.txt")) + sorted(EXAMPLES.glob("*.md"))
+    paths += sorted((ROOT.parent / "shared" / "corpus").glob("*.txt"))
+    return paths + sorted(MACCROBAT.glob("*.txt"))[:60]
+
+
+@pytest.mark.slow
+def test_detector_finds_what_scispacys_detector_finds() -> None:
+    nlp = build_nlp()
+    short_forms = ShortFormMatcher(nlp.vocab)
+    paths = _texts()
+    assert len(paths) >= 5
+    defined = 0
+    for path in paths:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        ours = defined_abbreviations(nlp.make_doc(text), short_forms)
+        assert len(set(ours)) == len(ours), path.name
+        assert set(ours) == _scispacy_abbreviations(nlp, text), path.name
+        defined += len(ours)
+    assert defined > 20
