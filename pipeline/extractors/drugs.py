@@ -336,15 +336,10 @@ class DrugFinder:
     def _wrapped_names(self, doc: Doc, tables: Sequence[Table], taken: Spans) -> list[Found]:
         """A two-word name a flattened table's list column wrapped over a line break ("Cys" ...
         next line "A"): the word before the break stands for the drug (GUIDELINES §2)."""
-        from pipeline.segment.list_columns import wrapped_names
-
         out = []
-        text = text_of(doc)
         for table in tables:
             for row in table.rows:
-                if not row.lists:
-                    continue
-                for start, end, name in wrapped_names(text, row):
+                for start, end, name in row.wrapped:
                     entry = next((e for e in self.drug_entries if e.surface == name
                                   or (not e.exact and e.surface.lower() == name.lower())), None)
                     if entry is not None and not taken.overlaps(start, end):

@@ -12,7 +12,7 @@ cells of flattened tables are read by their column's place among the numeric col
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -227,14 +227,32 @@ def _excluded_zones(text: str, seg: Segmentation, rules: TimepointRules) -> list
         if t.flattened and t.rows:
             zones.append((text.find("\n", t.start) + 1, t.rows[0].start))
     # a line is searched only where a match can start in it (most lines are neither)
-    lines, starts = [rules.helper("metadata_line"), rules.helper("reference_line")], TextStarts(text)
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        end = offset + len(line)
-        if any(starts.can_start(regex, offset, end) and regex.search(line) for regex in lines):
+    regexes, starts = [rules.helper("metadata_line"), rules.helper("reference_line")], TextStarts(text)
+    lines = _lines(text)
+    known = [starts.of(regex) for regex in regexes]
+    if all(k is not None for k in known):
+        lines = [lines[i] for i in sorted({bisect_right(lines, at, key=_end) for k in known if k
+                                           for at in k if at < len(text)})]
+    for offset, end in lines:
+        line = text[offset:end]
+        if any(starts.can_start(regex, offset, end) and regex.search(line) for regex in regexes):
             zones.append((offset, end))
-        offset = end
     return zones
+
+
+def _end(line: tuple[int, int]) -> int:
+    return line[1]
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` of every line of ``text`` as ``str.splitlines(keepends=True)`` cuts
+    it."""
+    out, offset = [], 0
+    for line in text.splitlines(keepends=True):
+        out.append((offset, offset + len(line)))
+        offset += len(line)
+    return out
+
 
 
 def _candidates(text: str, rules: TimepointRules, zones: list[tuple[int, int]]) -> list[Candidate]:

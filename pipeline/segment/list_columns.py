@@ -26,7 +26,6 @@ State = tuple[int, str]  # parenthesis depth, kind of the last token
 START: State = (0, "START")
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\W\d_][\w\-]*|[^\w\s]|_")  # "_" is a word character, not a letter
 _NON_SPACE = re.compile(r"\S")
-_LINE = re.compile(r"[^\n]+")
 _PUNCTUATION = {"(": "OPEN", ")": "CLOSE", ",": "COMMA", ";": "COMMA", ":": "COLON", "|": "NOISE",
                 "=": "NOISE", "/": "JOIN", "-": "JOIN", "–": "JOIN", "+": "JOIN"}
 _NEVER_IN_A_LIST = ("OTHER", "CELL", "NOISE")
@@ -177,23 +176,6 @@ def _join_wrapped_names(
                 heads.append((i, tokenized[i][k], name))
                 break
     return heads
-
-
-def wrapped_names(
-    text: str, row: TableRow, vocab: ListVocabulary | None = None
-) -> list[tuple[int, int, str]]:
-    """The two-word names the layout wrapped over a line break in ``row``'s list columns
-    (``Cys`` ... next line ``A``): the span of the word before the break and the whole name."""
-    vocab = vocab or list_vocabulary()
-    lines = [(m.start(), m.group()) for m in _LINE.finditer(text[row.start:row.end])
-             if m.group().strip()]
-    texts = [line for _, line in lines]
-    out = []
-    for i, tok, name in _join_wrapped_names(texts, [_tokens(t, vocab) for t in texts], vocab):
-        start = row.start + lines[i][0] + tok.start
-        if list_column_at(row, start) is not None:
-            out.append((start, start + tok.end - tok.start, name))
-    return out
 
 
 @cache
@@ -379,9 +361,19 @@ def split_list_columns(
     before the first word that is neither a drug nor part of a dose; the rest belongs to the
     other columns. Text that two equally good splits give to different columns is left out.
     """
+    split = read_list_columns(lines, n, vocab)
+    return None if split is None else split[0]
+
+
+def read_list_columns(
+    lines: Sequence[str], n: int, vocab: ListVocabulary | None = None
+) -> tuple[list[list[Fragment]], list[tuple[int, int, int, str]]] | None:
+    """:func:`split_list_columns`, and the two-word names the layout wrapped over a line break
+    (``Cys`` ... next line ``A``): the line, start and end of the word before the break and the
+    whole name as written."""
     vocab = vocab or list_vocabulary()
     tokenized = [_tokens(line, vocab) for line in lines]
-    _join_wrapped_names(lines, tokenized, vocab)
+    heads = [(i, tok.start, tok.end, name) for i, tok, name in _join_wrapped_names(lines, tokenized, vocab)]
     if not tokenized:
         return None
     first = _first_line(tokenized[0], n)
@@ -405,4 +397,4 @@ def split_list_columns(
             if column is not None:
                 fragments[column].append((i, tokens[j].start, tokens[k].end))
             j = k + 1
-    return fragments
+    return fragments, heads

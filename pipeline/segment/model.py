@@ -25,6 +25,8 @@ class TableRow:
 
     ``lists`` holds, for a flattened table with treatment-list columns (``Table.list_phases``),
     the fragments of each list column in reading order: the PDF interleaves the columns' lines.
+    ``wrapped`` holds the two-word names those columns wrap over a line break (``Cys`` ... next
+    line ``A``): the span of the word before the break, and the whole name as written.
     """
 
     start: int
@@ -32,6 +34,7 @@ class TableRow:
     key: str | None
     cells: tuple[tuple[int, int], ...] = ()
     lists: tuple[tuple[tuple[int, int], ...], ...] = ()
+    wrapped: tuple[tuple[int, int, str], ...] = ()
 
 
 @dataclass(frozen=True)

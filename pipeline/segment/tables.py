@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
-from pipeline.segment.list_columns import header_list_phases, split_list_columns
+from pipeline.segment.list_columns import header_list_phases, list_column_at, read_list_columns
 from pipeline.segment.model import Table, TableRow
 
 ROW_NUMBER = re.compile(r"^[ \t]*(?P<n>\d{1,3})(?=[ \t]+\S)")
@@ -171,8 +171,12 @@ def _rows(body: list[LineLike]) -> tuple[list[TableRow], tuple[int, int] | None,
 
 def _with_lists(row: TableRow, body: Sequence[LineLike], n: int) -> TableRow:
     lines = [line for line in body if row.start <= line.start <= row.end and line.text.strip()]
-    columns = split_list_columns([line.text for line in lines], n)
-    if columns is None:
+    split = read_list_columns([line.text for line in lines], n)
+    if split is None:
         return row
+    columns, heads = split
     lists = tuple(tuple((lines[i].start + a, lines[i].start + b) for i, a, b in col) for col in columns)
-    return dataclasses.replace(row, lists=lists)
+    row = dataclasses.replace(row, lists=lists)
+    wrapped = tuple((lines[i].start + a, lines[i].start + b, name) for i, a, b, name in heads
+                    if list_column_at(row, lines[i].start + a) is not None)
+    return dataclasses.replace(row, wrapped=wrapped)

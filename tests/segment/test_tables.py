@@ -145,8 +145,6 @@ def test_tables_one_list_column_beside_text_columns():
 
 
 def test_tables_flattened_table_with_one_list_and_a_wrapped_name():
-    from pipeline.segment.list_columns import wrapped_names
-
     text = PRIOR_TABLE
     table = segment(text).tables[0]
     assert table.list_phases == ("prior",)
@@ -154,8 +152,8 @@ def test_tables_flattened_table_with_one_list_and_a_wrapped_name():
     assert [[text[a:b] for a, b in col] for col in first.lists] == [["GC, CTX, MMF", "HCQ, Cys", "A belimumab"]]
     assert list_column_at(first, text.index("Growth retardation")) is None
     cys = text.index("Cys from")
-    assert wrapped_names(text, first) == [(cys, cys + 3, "Cys A")]
-    assert wrapped_names(text, table.rows[1]) == []
+    assert first.wrapped == ((cys, cys + 3, "Cys A"),)
+    assert table.rows[1].wrapped == ()
 
 
 def test_tables_three_lists_interleaved_line_by_line():
