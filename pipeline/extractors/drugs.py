@@ -15,13 +15,13 @@ from importlib import resources
 
 import yaml
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from pipeline.extractors.found import Found, Spans
 from pipeline.extractors.lexicon import LexiconEntry, load_lexicon, load_word_list
 from pipeline.extractors.misspellings import MIN_CHARS as MISSPELLED_MIN_CHARS
 from pipeline.extractors.misspellings import MisspellingIndex
-from pipeline.extractors.phrases import LexiconMatcher, text_of, token_offsets
+from pipeline.extractors.phrases import LexiconMatcher, PhraseMatch, text_of, token_offsets
 from pipeline.regex_analysis import Scanner, scanner_of
 from pipeline.segment.model import Table
 
@@ -281,9 +281,9 @@ class DrugFinder:
         found: list[Found] = []
         taken = Spans()
         drugs, classes, given = self.lexicons.by_lexicon(doc)
-        for span, entry in drugs:
-            found.append(_drug_found(span.start_char, span.end_char, entry, "lexicon"))
-            taken.add(span.start_char, span.end_char)
+        for start, end, entry in drugs:
+            found.append(_drug_found(start, end, entry, "lexicon"))
+            taken.add(start, end)
         found += self._wrapped_names(doc, tables, taken)
         if self.open_vocabulary:
             found += self._open(doc, taken)
@@ -292,12 +292,11 @@ class DrugFinder:
         found += self._defined_abbreviations(doc, abbreviations or [], found, taken)
         found += self._bracketed_short_forms(text, found, taken)
         found += self._dosed_classes(doc, found, taken)
-        for span, entry in classes:
-            if not taken.overlaps(span.start_char, span.end_char) and not TEST_BEFORE_CLASS.search(
-                text[max(0, span.start_char - 20):span.start_char]
-            ):
-                start, norm = self._with_modifiers(text, span.start_char, entry.get("norm"))
-                found.append(Found("DRUG_CLASS", start, span.end_char, {"norm": norm}, "class_lexicon"))
+        for start, end, entry in classes:
+            if not taken.overlaps(start, end) and not TEST_BEFORE_CLASS.search(
+                    text[max(0, start - 20):start]):
+                first, norm = self._with_modifiers(text, start, entry.get("norm"))
+                found.append(Found("DRUG_CLASS", first, end, {"norm": norm}, "class_lexicon"))
         # the drugs found so far are the spans taken; from here on the classes are taken too
         taken = Spans((f.start, f.end) for f in found)
         found += self._given_substances(doc, given, taken)
@@ -376,15 +375,14 @@ class DrugFinder:
         return out
 
     def _given_substances(
-        self, doc: Doc, matches: list[tuple[Span, LexiconEntry]], taken: Spans
+        self, doc: Doc, matches: list[PhraseMatch], taken: Spans
     ) -> list[Found]:
         """Insulin, albumin, iron, oxygen ...: a DRUG only where the words before or after say it
         is given ("subcutaneous insulin", "albumin infusion") and nothing says it is measured."""
         text = text_of(doc)
         before, after = _rule("given_before"), _rule("given_after")
         out = []
-        for span, entry in matches:
-            start, end = span.start_char, span.end_char
+        for start, end, entry in matches:
             if taken.overlaps(start, end) or SALT_AFTER.match(text, end) or _follows_a_name(
                 text, start, taken
             ) or not (

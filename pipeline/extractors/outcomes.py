@@ -59,21 +59,20 @@ class OutcomeFinder:
         """RESPONSE and ADVERSE_EVENT mentions; ``sentences`` bound the negation scope."""
         text = text_of(doc)
         responses, events_found = self.lexicons.by_lexicon(doc)
-        out = [Found("RESPONSE", s.start_char, s.end_char, {"norm": e.get("norm")}, "response_lexicon")
-               for s, e in responses
+        out = [Found("RESPONSE", start, end, {"norm": e.get("norm")}, "response_lexicon")
+               for start, end, e in responses
                if not (e.get("norm") in NEGATABLE_RESPONSES
-                       and NEGATION_BEFORE.search(text, max(0, s.start_char - 20), s.start_char))
-               and not (text[s.start_char:s.end_char].lower().endswith("resolution")
-                        and OF_AFTER.match(text, s.end_char))]
+                       and NEGATION_BEFORE.search(text, max(0, start - 20), start))
+               and not (text[start:end].lower().endswith("resolution") and OF_AFTER.match(text, end))]
         starts = [s for s, _ in sentences]
         events = []
-        for span, entry in events_found:
+        for start, end, entry in events_found:
             attrs = {"norm": entry.get("norm")}
-            i = bisect_right(starts, span.start_char) - 1
+            i = bisect_right(starts, start) - 1
             sent = sentences[i] if i >= 0 else (0, len(text))
-            if self.negated(text, sent, span.start_char, span.end_char):
+            if self.negated(text, sent, start, end):
                 attrs["negated"] = "true"
-            events.append(Found("ADVERSE_EVENT", span.start_char, span.end_char, attrs, "event_lexicon"))
+            events.append(Found("ADVERSE_EVENT", start, end, attrs, "event_lexicon"))
         return out + negate_lists(events, text)
 
     def negated(self, text: str, sentence: tuple[int, int], start: int, end: int) -> bool:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from pipeline.extractors.lexicon import LexiconEntry
 
@@ -88,41 +89,65 @@ def without_space_tokens(doc: Doc) -> tuple[Doc, list[int]]:
     return cached
 
 
-class LexiconMatcher:
-    """Two PhraseMatchers (case-sensitive ORTH, case-insensitive LOWER) over one or more lexicons.
+class PhraseMatch(NamedTuple):
+    """A lexicon form found in a text: its characters and its entry."""
 
-    One pass of the two matchers over a Doc serves every lexicon (a pass costs about the same
-    for one lexicon as for several); each lexicon's matches are then resolved on their own, as a
-    matcher over that lexicon alone would resolve them.
+    start: int
+    end: int
+    entry: LexiconEntry
+
+
+class LexiconMatcher:
+    """One PhraseMatcher over one or more lexicons: every form is matched ignoring case (LOWER),
+    and a match of a case-sensitive form is kept where the tokens are written as the form is.
+
+    One pass of the matcher over a Doc serves every lexicon and both kinds of form (a pass costs
+    about the same for one lexicon as for several); each lexicon's matches are then resolved on
+    their own, as a matcher over that lexicon alone would resolve them.
     """
 
     def __init__(self, nlp: Language, *lexicons: Sequence[LexiconEntry]) -> None:
         self.lexicons = tuple(tuple(entries) for entries in lexicons)
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.entry_of: dict[int, tuple[int, int]] = {}  # match id -> (lexicon, entry) indices
+        self.exact_orths: dict[int, list[int]] = {}  # match id of a case-sensitive form -> its ORTHs
         for n, entries in enumerate(self.lexicons):
             for i, e in enumerate(entries):
                 key = f"{n}:{i}"
-                (self.exact if e.exact else self.lower).add(key, [nlp.make_doc(e.surface)])
-                self.entry_of[nlp.vocab.strings[key]] = (n, i)
+                form = nlp.make_doc(e.surface)
+                self.matcher.add(key, [form])
+                match_id = nlp.vocab.strings[key]
+                self.entry_of[match_id] = (n, i)
+                if e.exact:
+                    self.exact_orths[match_id] = [t.orth for t in form]
 
-    def __call__(self, doc: Doc) -> list[tuple[Span, LexiconEntry]]:
+    def __call__(self, doc: Doc) -> list[PhraseMatch]:
         """The matches of a matcher built over one lexicon (see :meth:`by_lexicon`)."""
         (matches,) = self.by_lexicon(doc)
         return matches
 
-    def by_lexicon(self, doc: Doc) -> list[list[tuple[Span, LexiconEntry]]]:
+    def by_lexicon(self, doc: Doc) -> list[list[PhraseMatch]]:
         """For each lexicon, its non-overlapping matches in text order, each with its lexicon
-        entry; a phrase may be wrapped by line breaks (see :func:`without_space_tokens`)."""
+        entry; a phrase may be wrapped by line breaks (see :func:`without_space_tokens`). Of
+        matches over the same tokens, a case-sensitive form's comes first."""
         compact, index = without_space_tokens(doc)
-        matches: list[list[tuple[int, int, int]]] = [[] for _ in self.lexicons]
-        for matcher in (self.exact, self.lower):
-            for match_id, start, end in matcher(compact):
-                n, i = self.entry_of[match_id]
-                matches[n].append((index[start], index[end - 1] + 1, i))
-        return [[(Span(doc, start, end), entries[i]) for start, end, i in longest_first(found)]
-                for entries, found in zip(self.lexicons, matches, strict=True)]
+        exact: list[list[tuple[int, int, int]]] = [[] for _ in self.lexicons]
+        folded: list[list[tuple[int, int, int]]] = [[] for _ in self.lexicons]
+        orths: list[int] | None = None
+        for match_id, start, end in self.matcher(compact):
+            n, i = self.entry_of[match_id]
+            form = self.exact_orths.get(match_id)
+            if form is None:
+                folded[n].append((index[start], index[end - 1] + 1, i))
+                continue
+            if orths is None:
+                orths = compact.to_array(ORTH).tolist()
+            if orths[start:end] == form:
+                exact[n].append((index[start], index[end - 1] + 1, i))
+        tokens = token_offsets(doc)
+        return [[PhraseMatch(tokens[start][0], tokens[end - 1][1], entries[i])
+                 for start, end, i in longest_first(first + then)]
+                for entries, first, then in zip(self.lexicons, exact, folded, strict=True)]
 
 
 def longest_first(matches: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, int]]:

@@ -100,7 +100,7 @@ def one_lexicon_matches(nlp, doc, lexicon):
 
 def test_phrases_one_pass_matches_each_lexicon_as_a_matcher_over_it_alone(nlp):
     doc = make_doc(nlp, TEXT)
-    by_lexicon = [[(TEXT[s.start_char:s.end_char], e.surface) for s, e in matches]
+    by_lexicon = [[(TEXT[start:end], e.surface) for start, end, e in matches]
                   for matches in LexiconMatcher(nlp, *LEXICONS).by_lexicon(doc)]
     # "JAK" is both "=JAK" and "jak": the case-sensitive form first; a phrase's length counts the
     # white-space tokens in it ("kinase\ninhibitors" is longer than "Janus kinase")
@@ -114,8 +114,8 @@ def test_phrases_one_pass_matches_each_lexicon_as_a_matcher_over_it_alone(nlp):
     ]
     for lexicon, matches in zip(LEXICONS, LexiconMatcher(nlp, *LEXICONS).by_lexicon(doc), strict=True):
         expected = one_lexicon_matches(nlp, doc, lexicon)
-        assert [(s.start_char, s.end_char, e) for s, e in matches] == expected
-        assert [(s.start_char, s.end_char, e) for s, e in LexiconMatcher(nlp, lexicon)(doc)] == expected
+        assert [tuple(m) for m in matches] == expected
+        assert [tuple(m) for m in LexiconMatcher(nlp, lexicon)(doc)] == expected
 
 
 def test_phrases_first_words_of_a_lexicon():
