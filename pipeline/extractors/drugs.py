@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+import numpy as np
 import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from pipeline.extractors.found import Found, Spans
 from pipeline.extractors.lexicon import LexiconEntry, load_lexicon, load_word_list
@@ -222,6 +224,23 @@ def open_dictionary_openers() -> frozenset[str]:
     return frozenset(open_dictionary()) | open_dictionary_prefixes()
 
 
+_OPENER_FLAGS: dict[int, tuple[Vocab, int]] = {}
+
+
+def opener_flag(vocab: Vocab) -> int:
+    """The lexeme flag (``Token.check_flag``, ``Doc.to_array``) of the words whose lower case may
+    begin a name of the open dictionary: one of :func:`open_dictionary_openers`, or a word with a
+    character past ASCII (whose lower case in the text, as :func:`lower_in_place` makes it, may
+    differ). spaCy sets it once a word, for the words it knows and each new one, so a Doc tells
+    its candidate tokens at once. One flag a vocabulary."""
+    known = _OPENER_FLAGS.get(id(vocab))
+    if known is None:
+        openers = open_dictionary_openers()
+        flag = vocab.add_flag(lambda word: not word.isascii() or word.lower() in openers)
+        known = _OPENER_FLAGS[id(vocab)] = (vocab, flag)  # the vocabulary kept: its id stays its own
+    return known[1]
+
+
 def _token_boundary(text: str, j: int) -> bool:
     before, after = text[j - 1], text[j]
     return not (before.isalnum() and after.isalnum() and before.isdigit() == after.isdigit())
@@ -270,6 +289,7 @@ class DrugFinder:
         self.modifier_chain = re.compile(
             rf"(?:\b(?:{words})(?:\s+(?:and/or|and|or)\s+|\s*,\s*|\s+))+\Z", re.IGNORECASE)
         self.open_vocabulary = open_vocabulary
+        self.opener_flag = opener_flag(nlp.vocab) if open_vocabulary else 0
         self.by_norm = {e.get("norm"): e for e in self.drug_entries}
 
     def __call__(
@@ -456,9 +476,11 @@ class DrugFinder:
         out = []
         last = len(tokens) - 1
         # a token that is no name itself begins one only together with the token after it
-        firsts = [i for i, (start, end) in enumerate(tokens)
-                  if (word := lower[start:end]) in openers
-                  and (word in variants or (i < last and lower[start:tokens[i + 1][1]] in openers))]
+        # the tokens the vocabulary's flag marks, whose words may begin a name, told at once
+        may_open = np.flatnonzero(doc.to_array(self.opener_flag)).tolist()
+        firsts = [i for i in may_open
+                  if (word := lower[tokens[i][0]:tokens[i][1]]) in openers
+                  and (word in variants or (i < last and lower[tokens[i][0]:tokens[i + 1][1]] in openers))]
         after = 0  # the tokens before this one belong to a name found
         for i in firsts:
             if i < after:

@@ -396,3 +396,16 @@ def test_open_dictionary_after_a_letter_that_lower_cases_to_two(finder):
     assert lower_in_place("ABC Σ") == "abc σ"
     assert [(t, norm) for t, label, norm, _, _ in found(finder, text) if label == "DRUG"] == [
         ("amoxicillin", "amoxicillin"), ("omeprazole", "omeprazole")]
+
+
+def test_opener_flag_marks_the_words_that_may_begin_an_open_dictionary_name():
+    from pipeline.extractors.drugs import open_dictionary, opener_flag
+
+    nlp = spacy.blank("en")
+    flag = opener_flag(nlp.vocab)
+    assert opener_flag(nlp.vocab) == flag  # one flag a vocabulary
+    assert "amoxicillin" in open_dictionary()
+    # words the vocabulary met only after the flag was added are marked too
+    doc = nlp.make_doc("Amoxicillin zqxwv was given, İbuprofen too")
+    # "," begins a name of the dictionary's; "İbuprofen" has a letter past ASCII, so it is looked at
+    assert [t.text for t in doc if t.check_flag(flag)] == ["Amoxicillin", ",", "İbuprofen"]
