@@ -13,17 +13,21 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import numpy as np
 import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.vocab import Vocab
 
 from pipeline.extractors.found import Found, Spans
 from pipeline.extractors.lexicon import LexiconEntry, load_lexicon, load_word_list
-from pipeline.extractors.misspellings import MIN_CHARS as MISSPELLED_MIN_CHARS
-from pipeline.extractors.misspellings import MisspellingIndex
-from pipeline.extractors.phrases import LexiconMatcher, PhraseMatch, text_of, token_offsets
+from pipeline.extractors.misspellings import MisspellingIndex, may_be_misspelt
+from pipeline.extractors.phrases import (
+    LexiconMatcher,
+    PhraseMatch,
+    flagged_tokens,
+    lexeme_flag,
+    text_of,
+    token_offsets,
+)
 from pipeline.regex_analysis import Scanner, scanner_of
 from pipeline.segment.model import Table
 
@@ -224,21 +228,11 @@ def open_dictionary_openers() -> frozenset[str]:
     return frozenset(open_dictionary()) | open_dictionary_prefixes()
 
 
-_OPENER_FLAGS: dict[int, tuple[Vocab, int]] = {}
-
-
-def opener_flag(vocab: Vocab) -> int:
-    """The lexeme flag (``Token.check_flag``, ``Doc.to_array``) of the words whose lower case may
-    begin a name of the open dictionary: one of :func:`open_dictionary_openers`, or a word with a
-    character past ASCII (whose lower case in the text, as :func:`lower_in_place` makes it, may
-    differ). spaCy sets it once a word, for the words it knows and each new one, so a Doc tells
-    its candidate tokens at once. One flag a vocabulary."""
-    known = _OPENER_FLAGS.get(id(vocab))
-    if known is None:
-        openers = open_dictionary_openers()
-        flag = vocab.add_flag(lambda word: not word.isascii() or word.lower() in openers)
-        known = _OPENER_FLAGS[id(vocab)] = (vocab, flag)  # the vocabulary kept: its id stays its own
-    return known[1]
+def may_open(word: str) -> bool:
+    """Whether ``word`` may begin a name of the open dictionary: its lower case is one of
+    :func:`open_dictionary_openers`, or it has a character past ASCII (whose lower case in the
+    text, as :func:`lower_in_place` makes it, may differ)."""
+    return not word.isascii() or word.lower() in open_dictionary_openers()
 
 
 def _token_boundary(text: str, j: int) -> bool:
@@ -289,7 +283,11 @@ class DrugFinder:
         self.modifier_chain = re.compile(
             rf"(?:\b(?:{words})(?:\s+(?:and/or|and|or)\s+|\s*,\s*|\s+))+\Z", re.IGNORECASE)
         self.open_vocabulary = open_vocabulary
-        self.opener_flag = opener_flag(nlp.vocab) if open_vocabulary else 0
+        # the words that may begin an open-dictionary name or be a misspelt drug, marked in the
+        # vocabulary once a word (see lexeme_flag)
+        vocab = nlp.vocab
+        self.opener_flag = lexeme_flag(vocab, "may_open", may_open) if open_vocabulary else 0
+        self.misspelt_flag = lexeme_flag(vocab, "may_be_misspelt", may_be_misspelt) if open_vocabulary else 0
         self.by_norm = {e.get("norm"): e for e in self.drug_entries}
 
     def __call__(
@@ -381,9 +379,10 @@ class DrugFinder:
         """Words that are a misspelling of one drug's name (see :mod:`misspellings`)."""
         text = text_of(doc)
         index = misspellings()
-        corrected = [(start, end, name) for start, end in token_offsets(doc)
-                     if end - start >= MISSPELLED_MIN_CHARS
-                     and (name := index.correct(text[start:end])) is not None]
+        tokens = token_offsets(doc)
+        words = (tokens[i] for i in flagged_tokens(doc, self.misspelt_flag))
+        corrected = [(start, end, name) for start, end in words
+                     if (name := index.correct(text[start:end])) is not None]
         out = []
         for start, end, name in corrected:
             if taken.overlaps(start, end) or not_a_medication(text, start, end):
@@ -476,9 +475,7 @@ class DrugFinder:
         out = []
         last = len(tokens) - 1
         # a token that is no name itself begins one only together with the token after it
-        # the tokens the vocabulary's flag marks, whose words may begin a name, told at once
-        may_open = np.flatnonzero(doc.to_array(self.opener_flag)).tolist()
-        firsts = [i for i in may_open
+        firsts = [i for i in flagged_tokens(doc, self.opener_flag)
                   if (word := lower[tokens[i][0]:tokens[i][1]]) in openers
                   and (word in variants or (i < last and lower[tokens[i][0]:tokens[i + 1][1]] in openers))]
         after = 0  # the tokens before this one belong to a name found

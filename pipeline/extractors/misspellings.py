@@ -74,6 +74,12 @@ def known_word(word: str) -> bool:
     return word in english_words().all
 
 
+def may_be_misspelt(word: str) -> bool:
+    """Whether ``word`` can be a misspelt drug name at all: :data:`MIN_CHARS` letters or more, not
+    all capitals, and no word of wordfreq's English list."""
+    return len(word) >= MIN_CHARS and word.isalpha() and not word.isupper() and not known_word(word.lower())
+
+
 class MisspellingIndex:
     """Single-word drug names by first letter, searched by optimal string alignment distance
     (a transposition is one edit); ``norms`` maps each name to the drug it names."""
@@ -97,9 +103,9 @@ class MisspellingIndex:
         return self._seen[word]
 
     def _correct(self, word: str) -> str | None:
-        lower = word.lower()
-        if len(word) < MIN_CHARS or not word.isalpha() or word.isupper() or known_word(lower):
+        if not may_be_misspelt(word):
             return None
+        lower = word.lower()
         most = 2 if len(word) >= LONG_CHARS else 1
         candidates = self.by_letter.get(lower[0], [])
         sound = consonants(lower)

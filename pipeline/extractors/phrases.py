@@ -4,7 +4,7 @@ a text a lexicon regex's phrase can start."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -13,6 +13,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from pipeline.extractors.lexicon import LexiconEntry
 
@@ -52,6 +53,25 @@ def without_whitespace_special_cases(nlp: Language) -> Language:
     if len(kept) < len(rules):
         tokenizer.rules = kept
     return nlp
+
+
+_FLAGS: dict[tuple[int, str], tuple[Vocab, int]] = {}
+
+
+def lexeme_flag(vocab: Vocab, name: str, getter: Callable[[str], bool]) -> int:
+    """The id of the lexeme flag ``name`` of ``vocab`` (``Token.check_flag``, ``Doc.to_array``),
+    added the first time it is asked for: spaCy sets it once a word, with ``getter``, for the
+    words it knows and for each new one, so that a Doc tells the tokens it marks from one array
+    instead of a look-up per token. One flag per name and vocabulary (it has 63)."""
+    known = _FLAGS.get((id(vocab), name))
+    if known is None:  # the vocabulary is kept with its flag, so that its id stays its own
+        known = _FLAGS[id(vocab), name] = (vocab, vocab.add_flag(getter))
+    return known[1]
+
+
+def flagged_tokens(doc: Doc, flag: int) -> list[int]:
+    """The indices of the tokens of ``doc`` whose word has the lexeme flag ``flag``."""
+    return np.flatnonzero(doc.to_array(flag)).tolist()
 
 
 def make_doc(nlp: Language, text: str) -> Doc:

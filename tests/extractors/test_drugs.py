@@ -398,14 +398,21 @@ def test_open_dictionary_after_a_letter_that_lower_cases_to_two(finder):
         ("amoxicillin", "amoxicillin"), ("omeprazole", "omeprazole")]
 
 
-def test_opener_flag_marks_the_words_that_may_begin_an_open_dictionary_name():
-    from pipeline.extractors.drugs import open_dictionary, opener_flag
+def test_lexeme_flags_mark_the_words_that_may_begin_an_open_dictionary_name_or_be_misspelt():
+    from pipeline.extractors.drugs import may_open, open_dictionary
+    from pipeline.extractors.misspellings import may_be_misspelt
+    from pipeline.extractors.phrases import flagged_tokens, lexeme_flag
 
     nlp = spacy.blank("en")
-    flag = opener_flag(nlp.vocab)
-    assert opener_flag(nlp.vocab) == flag  # one flag a vocabulary
+    flag = lexeme_flag(nlp.vocab, "may_open", may_open)
+    assert lexeme_flag(nlp.vocab, "may_open", may_open) == flag  # one flag per name and vocabulary
+    misspelt = lexeme_flag(nlp.vocab, "may_be_misspelt", may_be_misspelt)
+    assert misspelt != flag
     assert "amoxicillin" in open_dictionary()
-    # words the vocabulary met only after the flag was added are marked too
-    doc = nlp.make_doc("Amoxicillin zqxwv was given, İbuprofen too")
-    # "," begins a name of the dictionary's; "İbuprofen" has a letter past ASCII, so it is looked at
-    assert [t.text for t in doc if t.check_flag(flag)] == ["Amoxicillin", ",", "İbuprofen"]
+    # words the vocabulary met only after the flags were added are marked too
+    doc = nlp.make_doc("Amoxicillin zqxwv was given, İbuprofen too; mycofenolate and MYCOFENOLATE")
+    # "," and "and" begin names of the dictionary's; "İbuprofen" has a letter past ASCII, so it is
+    # looked at
+    assert [doc[i].text for i in flagged_tokens(doc, flag)] == ["Amoxicillin", ",", "İbuprofen", "and"]
+    # wordfreq knows "amoxicillin"; a word in capitals is no misspelling
+    assert [doc[i].text for i in flagged_tokens(doc, misspelt)] == ["İbuprofen", "mycofenolate"]
