@@ -16,6 +16,11 @@ from pipeline.extractors.phrases import text_of, without_whitespace_special_case
 from pipeline.segment.model import Segmentation
 
 FAMILIES = ("drugs", "doses", "scores", "labs", "timepoints", "patients", "outcomes")
+TOKENIZER_CACHE_CHUNKS = 100_000
+"""How many white-space-delimited pieces of text spaCy's tokenizer remembers the split of. It
+stops adding to its cache once full (spaCy's default, 10,000, fills within a few hundred case
+reports of a batch, after which a new report's words are split by the affix rules again); an
+entry costs some 50 bytes."""
 
 
 def register_extensions() -> None:
@@ -135,6 +140,7 @@ def build_nlp(open_vocabulary: bool = True) -> Language:
 
     register_extensions()
     nlp = without_whitespace_special_cases(spacy.blank("en"))
+    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE_CHUNKS  # type: ignore[union-attr]
     nlp.add_pipe("case_abbreviations", name="abbreviation_detector")
     nlp.add_pipe("case_drugs", config={"open_vocabulary": open_vocabulary})
     for family in FAMILIES[1:]:

@@ -25,7 +25,7 @@ from pipeline.extractors.phrases import (
     without_space_tokens,
     without_whitespace_special_cases,
 )
-from pipeline.nlp import build_nlp
+from pipeline.nlp import TOKENIZER_CACHE_CHUNKS, build_nlp
 from tests.conftest import EXAMPLES
 
 
@@ -150,6 +150,8 @@ def _tokens(doc):
 
 
 def test_phrases_tokenizer_keeps_every_special_case_but_white_space(nlp):
+    # and remembers ten times spaCy's default of pieces, so that a batch does not fill its cache
+    assert build_nlp().tokenizer.max_cache_size == TOKENIZER_CACHE_CHUNKS == 10 * nlp.tokenizer.max_cache_size
     rules = build_nlp().tokenizer.rules
     assert {key for key in nlp.tokenizer.rules if key not in rules} == {" ", "\t", "\n"}
     assert rules["e.g."] == nlp.tokenizer.rules["e.g."]
