@@ -28,7 +28,7 @@ class StandoffError(ValueError):
     """A brat file or an annotation source that cannot be read; the message names the file."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Mention:
     """One labelled span of a document, with its normalised attributes."""
 
@@ -38,6 +38,13 @@ class Mention:
     text: str
     attrs: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
     key: str = field(default="", compare=False, hash=False)
+
+    def __init__(self, label: str, start: int, end: int, text: str,
+                 attrs: Mapping[str, str] | None = None, key: str = "") -> None:
+        # written into the instance's dict at once (see pipeline.extractors.found.Found)
+        fields = self.__dict__
+        fields["label"], fields["start"], fields["end"], fields["text"] = label, start, end, text
+        fields["attrs"], fields["key"] = {} if attrs is None else attrs, key
 
     @property
     def patient(self) -> str | None:

@@ -1,11 +1,13 @@
-"""Spans taken and blanked text: the same answers as the plain loops they stand for."""
+"""Found and Mention values, spans taken and blanked text: the same answers as the plain loops they
+stand for."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.extractors.found import Spans, blanked
+from pipeline.extractors.found import Found, Spans, blanked
 
 SPAN = st.tuples(st.integers(0, 40), st.integers(0, 40))
 
@@ -32,3 +34,27 @@ def test_found_blanked_as_spaces_written_over_each_span(text: str, spans: list[t
     for start, end in inside:
         chars[start:end] = " " * (end - start)
     assert blanked(text, inside) == "".join(chars)
+
+
+def test_found_and_mention_are_frozen_values_with_their_defaults():
+    import dataclasses
+    import pickle
+
+    from pipeline.standoff import Mention
+
+    f = Found("DRUG", 3, 14)
+    assert (f.attrs, f.rule) == ({}, "")
+    assert Found("DRUG", 3, 14).attrs is not f.attrs  # a dict of its own each
+    g = dataclasses.replace(f, attrs={"norm": "tofacitinib"}, rule="lexicon")
+    assert g == f and hash(g) == hash(f)  # attributes and rule are not compared
+    assert (g.label, g.start, g.end, g.attrs, g.rule) == ("DRUG", 3, 14, {"norm": "tofacitinib"}, "lexicon")
+    assert dataclasses.replace(g, end=20) != g
+    assert pickle.loads(pickle.dumps(g)) == g and pickle.loads(pickle.dumps(g)).attrs == g.attrs
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        g.start = 4  # type: ignore[misc]
+    m = Mention("DOSE", 5, 15, "5 mg twice daily")
+    assert (m.attrs, m.key) == ({}, "")
+    assert m == Mention("DOSE", 5, 15, "5 mg twice daily", {"freq": "bid"}, "d1")
+    assert repr(m) == "Mention(label='DOSE', start=5, end=15, text='5 mg twice daily', attrs={}, key='')"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        m.text = "x"  # type: ignore[misc]
