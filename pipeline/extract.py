@@ -63,7 +63,7 @@ def find_mentions(
     ``clock`` times each stage: segmentation, spaCy's tokenizer, each pipeline component, then
     overlaps, patients, phases and relations."""
     from pipeline.extractors.phrases import make_doc
-    from pipeline.nlp import build_nlp
+    from pipeline.nlp import SPAN_GROUPS, build_nlp
 
     clock = clock or StageClock(None)
     nlp = build_nlp()
@@ -74,8 +74,9 @@ def find_mentions(
     doc._.segmentation = seg
     doc._.found = []
     for name, proc in nlp.pipeline:
-        doc = proc(doc)
-        clock.lap(name)
+        if name != SPAN_GROUPS:  # the mentions are read from doc._.found, not from doc.spans
+            doc = proc(doc)
+            clock.lap(name)
     found = resolve_overlaps([f for f in doc._.found if f.end > f.start])
     clock.lap("overlaps")
     found = attribute_patients(found, text, seg)

@@ -1,6 +1,6 @@
-"""Assemble the spaCy pipeline: a blank English tokenizer, scispaCy's abbreviation detector and
-one component per entity family, each writing ``doc.spans[<LABEL>]`` and adding its
-:class:`Found` mentions to ``doc._.found``. Nothing is downloaded; no trained model is used."""
+"""Assemble the spaCy pipeline: a blank English tokenizer, the abbreviation detector, one component
+per entity family, each adding its :class:`Found` mentions to ``doc._.found``, and a last one that
+writes them to ``doc.spans[<LABEL>]``. Nothing is downloaded; no trained model is used."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ from pipeline.extractors.phrases import text_of, without_whitespace_special_case
 from pipeline.segment.model import Segmentation
 
 FAMILIES = ("drugs", "doses", "scores", "labs", "timepoints", "patients", "outcomes")
+SPAN_GROUPS = "span_groups"
+"""The name of the last component, which writes ``doc.spans`` for whoever runs the pipeline as
+spaCy does."""
 TOKENIZER_CACHE_CHUNKS = 100_000
 """How many white-space-delimited pieces of text spaCy's tokenizer remembers the split of. It
 stops adding to its cache once full (spaCy's default, 10,000, fills within a few hundred case
@@ -38,14 +41,26 @@ def _add(doc: Doc, found: list[Found]) -> Doc:
     if doc._.found is None:
         doc._.found = []
     doc._.found.extend(found)
-    groups: dict[str, list[Span]] = {}
-    for f in found:
-        span = doc.char_span(f.start, f.end, label=f.label, alignment_mode="expand")
-        if span is not None:
-            groups.setdefault(f.label, []).append(span)
-    for label, spans in groups.items():
-        doc.spans.setdefault(label, []).extend(spans)
     return doc
+
+
+@Language.factory("case_span_groups")
+def make_span_groups(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """``doc.spans[<LABEL>]``: the tokens of every mention in ``doc._.found``, by label, in the
+    order found (each mention's tokens are all it touches). The last component; extraction,
+    which reads ``doc._.found``, runs the others only (see :data:`SPAN_GROUPS`)."""
+
+    def component(doc: Doc) -> Doc:
+        groups: dict[str, list[Span]] = {}
+        for f in doc._.found or []:
+            span = doc.char_span(f.start, f.end, label=f.label, alignment_mode="expand")
+            if span is not None:
+                groups.setdefault(f.label, []).append(span)
+        for label, spans in groups.items():
+            doc.spans.setdefault(label, []).extend(spans)
+        return doc
+
+    return component
 
 
 def _segmentation(doc: Doc) -> Segmentation:
@@ -145,4 +160,5 @@ def build_nlp(open_vocabulary: bool = True) -> Language:
     nlp.add_pipe("case_drugs", config={"open_vocabulary": open_vocabulary})
     for family in FAMILIES[1:]:
         nlp.add_pipe(f"case_{family}")
+    nlp.add_pipe("case_span_groups", name=SPAN_GROUPS)
     return nlp
