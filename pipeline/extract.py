@@ -127,9 +127,10 @@ def extract_document(doc: SourceDocument, seg: Segmentation | None = None,
 def to_source_offsets(doc: SourceDocument, found: list[Found], links: Links) -> Annotated:
     """Clean-text findings as mentions and relations in source offsets."""
     mapped: dict[int, Mention] = {}
-    for f in found:
-        start, end = doc.to_source(f.start, f.end)
-        mapped[id(f)] = Mention(f.label, start, end, doc.source_text[start:end], f.attrs)
+    source = doc.source_text
+    for f, (start, end) in zip(found, doc.offsets.to_source_all([(f.start, f.end) for f in found]),
+                               strict=True):
+        mapped[id(f)] = Mention(f.label, start, end, source[start:end], f.attrs)
     relations = [Relation(t, mapped[id(a)], mapped[id(b)]) for t, a, b in links]
     return Annotated(doc.doc_id, list(mapped.values()), relations)
 

@@ -105,9 +105,11 @@ def attribute_patients(found: list[Found], text: str, seg: Segmentation) -> list
     out = []
     for f in found:
         patient = _patient_of(f, text, seg, shape, sentences, starts, numbered, cues, rules)
-        attrs = dict(f.attrs)
-        attrs.pop("id", None)
-        attrs["patient"] = patient
+        if "id" in f.attrs:
+            attrs = {k: v for k, v in f.attrs.items() if k != "id"}
+            attrs["patient"] = patient
+        else:
+            attrs = {**f.attrs, "patient": patient}
         out.append(Found(f.label, f.start, f.end, attrs, f.rule))
     return out
 

@@ -11,6 +11,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Edit:
@@ -85,6 +87,35 @@ class OffsetMap:
             pos = self.start_to_source(start)
             return pos, pos
         return self.start_to_source(start), self.end_to_source(end)
+
+    def to_source_all(self, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """:meth:`to_source` of every span, looked up together: the same answers; an offset outside
+        the clean text or an end before its start raises as there."""
+        if not spans:
+            return []
+        starts, ends = np.array(spans, dtype=np.int64).reshape(-1, 2).T
+        for clean_offset in (int(starts.min()), int(starts.max()), int(ends.min()), int(ends.max())):
+            self._check(clean_offset)
+        if (ends < starts).any():
+            k = int(np.flatnonzero(ends < starts)[0])
+            raise ValueError(f"span end {int(ends[k])} before start {int(starts[k])}")
+        if not self._clean_starts:
+            return list(zip(starts.tolist(), ends.tolist(), strict=True))
+        clean_starts, clean_ends = np.array(self._clean_starts), np.array(self._clean_ends)
+        src_starts, src_ends = np.array(self._src_starts), np.array(self._src_ends)
+        # a start inside an edit maps to the edit's source start, after it by the shift so far
+        i = np.searchsorted(clean_starts, starts, side="right") - 1
+        at = np.maximum(i, 0)
+        source_starts = np.where(i < 0, starts, np.where(starts < clean_ends[at], src_starts[at],
+                                                          src_ends[at] + starts - clean_ends[at]))
+        # an end is looked up by the character before it; an empty span ends where it starts
+        j = np.where(ends > 0, np.searchsorted(clean_starts, ends - 1, side="right") - 1, -1)
+        at = np.maximum(j, 0)
+        inside = np.where(ends > clean_starts[at], src_ends[at], src_starts[at])
+        source_ends = np.where(j < 0, ends, np.where(ends <= clean_ends[at], inside,
+                                                      src_ends[at] + ends - clean_ends[at]))
+        source_ends = np.where(ends == starts, source_starts, source_ends)
+        return list(zip(source_starts.tolist(), source_ends.tolist(), strict=True))
 
     def _check(self, clean_offset: int) -> None:
         if not 0 <= clean_offset <= self.clean_length:

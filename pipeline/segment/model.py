@@ -5,6 +5,7 @@ All offsets are half-open ``[start, end)`` offsets into the document's clean tex
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 
@@ -73,8 +74,21 @@ class Segmentation:
     sentences: list[Sentence] = field(default_factory=list)
     furniture: list[tuple[int, int]] = field(default_factory=list)
 
+    _section_starts: tuple[list[Section], int, list[int]] | None = field(
+        default=None, init=False, repr=False, compare=False)
+
     def section_at(self, offset: int) -> Section | None:
-        """The section that contains ``offset``."""
+        """The first section that contains ``offset``: found by bisection when the sections follow
+        each other without overlapping (as segmentation makes them), else by looking at each."""
+        index = self._section_starts
+        if index is None or index[0] is not self.sections or index[1] != len(self.sections):
+            ordered = all(a.end <= b.start for a, b in zip(self.sections, self.sections[1:], strict=False))
+            starts = [s.start for s in self.sections] if ordered else []
+            index = self._section_starts = (self.sections, len(self.sections), starts)
+        if index[2] or not self.sections:
+            i = bisect_right(index[2], offset) - 1
+            s = self.sections[i] if i >= 0 else None
+            return s if s is not None and s.start <= offset < s.end else None
         for s in self.sections:
             if s.start <= offset < s.end:
                 return s

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.ingest.offsets import Edit, OffsetMap, apply_edits
 
@@ -34,3 +36,30 @@ def test_out_of_range_offsets_raise():
     omap = OffsetMap.identity(5)
     with pytest.raises(IndexError):
         omap.to_source(0, 6)
+
+
+@st.composite
+def _maps_and_spans(draw):
+    """A source text's edits (replacements longer, shorter, empty; deletions) and clean spans."""
+    length = draw(st.integers(0, 40))
+    cuts = sorted(draw(st.lists(st.integers(0, length), max_size=8)))
+    edits = [Edit(a, b, draw(st.text("xyz", max_size=4))) for a, b in zip(cuts[::2], cuts[1::2], strict=False)]
+    omap = OffsetMap(length, edits)
+    offset = st.integers(0, omap.clean_length)
+    spans = draw(st.lists(st.tuples(offset, offset).map(sorted).map(tuple), max_size=12))
+    return omap, spans
+
+
+@given(_maps_and_spans())
+def test_all_spans_map_as_each_does(case):
+    omap, spans = case
+    assert omap.to_source_all(spans) == [omap.to_source(a, b) for a, b in spans]
+
+
+def test_all_spans_refuse_what_each_refuses():
+    omap = OffsetMap(10, [Edit(2, 4, "xyz")])
+    assert omap.to_source_all([]) == []
+    with pytest.raises(IndexError):
+        omap.to_source_all([(0, 3), (5, 12)])
+    with pytest.raises(ValueError, match="span end 3 before start 5"):
+        omap.to_source_all([(0, 3), (5, 3)])
