@@ -190,9 +190,8 @@ def text_systems(paths: Sequence[Path], docs: Sequence[SourceDocument]) -> dict[
                            lambda: _whole(first), lambda: _whole(paths)),
         "spaCy blank tokenizer": ('spacy.blank("en"), list(nlp.pipe(clean texts))',
                                   lambda: list(nlp.pipe(texts[:1])), lambda: list(nlp.pipe(texts))),
-        "casemine tokenizer": ("the blank tokenizer without the special cases for a lone space, tab or "
-                               "line break (the same tokens; see pipeline.extractors.phrases), as "
-                               "extract_document runs it",
+        "casemine tokenizer": ("the blank tokenizer with spaCy's cache kept in use (the same tokens; see "
+                               "pipeline.extractors.tokenizer), as extract_document runs it",
                                lambda: [tokenizer(t) for t in texts[:1]],
                                lambda: [tokenizer(t) for t in texts]),
         SYSTEM_NAMES["drug_ner"]: (

@@ -1,6 +1,7 @@
-"""Assemble the spaCy pipeline: a blank English tokenizer, the abbreviation detector, one component
-per entity family, each adding its :class:`Found` mentions to ``doc._.found``, and a last one that
-writes them to ``doc.spans[<LABEL>]``. Nothing is downloaded; no trained model is used."""
+"""Assemble the spaCy pipeline: a blank English tokenizer (see
+:mod:`pipeline.extractors.tokenizer`), the abbreviation detector, one component per entity family,
+each adding its :class:`Found` mentions to ``doc._.found``, and a last one that writes them to
+``doc.spans[<LABEL>]``. Nothing is downloaded; no trained model is used."""
 
 from __future__ import annotations
 
@@ -12,18 +13,14 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.extractors.found import Found
-from pipeline.extractors.phrases import text_of, without_whitespace_special_cases
+from pipeline.extractors.phrases import text_of
+from pipeline.extractors.tokenizer import casemine_tokenizer
 from pipeline.segment.model import Segmentation
 
 FAMILIES = ("drugs", "doses", "scores", "labs", "timepoints", "patients", "outcomes")
 SPAN_GROUPS = "span_groups"
 """The name of the last component, which writes ``doc.spans`` for whoever runs the pipeline as
 spaCy does."""
-TOKENIZER_CACHE_CHUNKS = 100_000
-"""How many white-space-delimited pieces of text spaCy's tokenizer remembers the split of. It
-stops adding to its cache once full (spaCy's default, 10,000, fills within a few hundred case
-reports of a batch, after which a new report's words are split by the affix rules again); an
-entry costs some 50 bytes."""
 
 
 def register_extensions() -> None:
@@ -154,8 +151,7 @@ def build_nlp(open_vocabulary: bool = True) -> Language:
     import pipeline.extractors.abbreviations  # noqa: F401  (registers "case_abbreviations")
 
     register_extensions()
-    nlp = without_whitespace_special_cases(spacy.blank("en"))
-    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE_CHUNKS  # type: ignore[union-attr]
+    nlp = casemine_tokenizer(spacy.blank("en"))
     nlp.add_pipe("case_abbreviations", name="abbreviation_detector")
     nlp.add_pipe("case_drugs", config={"open_vocabulary": open_vocabulary})
     for family in FAMILIES[1:]:

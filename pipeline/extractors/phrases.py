@@ -11,7 +11,6 @@ import numpy as np
 from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
@@ -31,28 +30,6 @@ def text_of(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[TEXT_KEY] = doc.text
     return text
-
-
-def without_whitespace_special_cases(nlp: Language) -> Language:
-    """``nlp`` with its tokenizer's special cases for a lone space, tab or line break removed: the
-    same tokens, made several times faster.
-
-    spaCy's tokenizer caches how it split each white-space-delimited piece of a text, but stops
-    saving to that cache for the rest of a text once any special case was used in it. spaCy's
-    English defaults list ``" "``, ``"\\t"`` and ``"\\n"`` as special cases, so from a text's
-    first line break on every word is split again by the prefix, suffix and infix rules. Without
-    them a run of white space is still one token of its own, with the same text and attributes
-    (the special cases set nothing but the text); the other special cases ("e.g.", "and/or",
-    "Jan.") stay."""
-    tokenizer = nlp.tokenizer
-    if not isinstance(tokenizer, Tokenizer):  # a tokenizer of another kind has no special cases
-        return nlp
-    rules = tokenizer.rules or {}
-    kept = {key: tokens for key, tokens in rules.items()
-            if not (key.isspace() and tokens == [{ORTH: key}])}
-    if len(kept) < len(rules):
-        tokenizer.rules = kept
-    return nlp
 
 
 _FLAGS: dict[tuple[int, str], tuple[Vocab, int]] = {}

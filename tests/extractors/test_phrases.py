@@ -8,8 +8,6 @@ import re
 
 import pytest
 import spacy
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -23,10 +21,7 @@ from pipeline.extractors.phrases import (
     may_start_at,
     token_offsets,
     without_space_tokens,
-    without_whitespace_special_cases,
 )
-from pipeline.nlp import TOKENIZER_CACHE_CHUNKS, build_nlp
-from tests.conftest import EXAMPLES
 
 
 @pytest.fixture(scope="module")
@@ -143,47 +138,3 @@ def test_phrases_every_form_starts_where_may_start_at_says(text):
     assert words is not None
     found = [m.start() for at in range(len(text)) if (m := lexicon_regex(surfaces).match(text, at))]
     assert all(may_start_at(text, at, words) for at in found)
-
-
-def _tokens(doc):
-    return [(t.idx, t.text, t.whitespace_, t.norm_, t.lower_, t.is_space, t.is_punct) for t in doc]
-
-
-def test_phrases_tokenizer_keeps_every_special_case_but_white_space(nlp):
-    # and remembers ten times spaCy's default of pieces, so that a batch does not fill its cache
-    assert build_nlp().tokenizer.max_cache_size == TOKENIZER_CACHE_CHUNKS == 10 * nlp.tokenizer.max_cache_size
-    rules = build_nlp().tokenizer.rules
-    assert {key for key in nlp.tokenizer.rules if key not in rules} == {" ", "\t", "\n"}
-    assert rules["e.g."] == nlp.tokenizer.rules["e.g."]
-    assert "\xa0" in rules  # its special case sets a NORM of its own, so it stays
-    text = "MTX, e.g.\n\n5 mg\tbid  and/or\nJan. 2020 \n"
-    assert [t.text for t in build_nlp().make_doc(text)] == [
-        "MTX", ",", "e.g.", "\n\n", "5", "mg", "\t", "bid", " ", "and/or", "\n", "Jan.", "2020", "\n"]
-    assert _tokens(build_nlp().make_doc(text)) == _tokens(nlp.make_doc(text))
-
-
-def test_phrases_tokenizer_without_white_space_special_cases_is_idempotent():
-    once = without_whitespace_special_cases(spacy.blank("en"))
-    twice = without_whitespace_special_cases(once)
-    assert twice.tokenizer.rules == once.tokenizer.rules
-
-
-def test_phrases_tokens_of_the_bundled_texts_are_spacys(nlp, shared_corpus):
-    paths = sorted(EXAMPLES.glob("*.txt")) + sorted(EXAMPLES.glob("*.md")) + sorted(shared_corpus.glob("*.txt"))
-    assert len(paths) >= 6
-    ours = build_nlp()
-    for path in paths:
-        text = path.read_text(encoding="utf-8", errors="replace")
-        assert _tokens(ours.make_doc(text)) == _tokens(nlp.make_doc(text)), path.name
-
-
-_PIECES = st.sampled_from([
-    " ", "  ", "\t", "\n", "\n\n", " \n", "\n ", "\r\n", "\xa0", "\u2009", "word", "MTX", "(", ")", ".",
-    ",", "'s", "e.g.", "E.G.", "and/or", "Jan.", "5", "mg", "-", "/", "°", "c.", "C++", "’", ":)", "0.0"])
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.lists(_PIECES, max_size=30))
-def test_phrases_tokens_of_any_text_are_spacys(nlp, pieces):
-    text = "".join(pieces)
-    assert _tokens(build_nlp().make_doc(text)) == _tokens(nlp.make_doc(text))
