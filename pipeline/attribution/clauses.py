@@ -3,12 +3,16 @@ only separators stand between ("ruxolitinib, MTX, and tocilizumab")."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from pipeline.attribution.rules import attribution_rules
 from pipeline.extractors.found import Found
 
 RUN_GAP = 120  # the most characters between two drugs of one run
+_LEFT_MARKS = re.compile(r"[(),;:]")  # what a clause's left end depends on
+_RIGHT_MARKS = re.compile(r"[(),;]")
+_PARENTHESES = re.compile(r"[()]")
 
 
 def clause_around(text: str, start: int, end: int, s_start: int, s_end: int) -> tuple[int, int]:
@@ -16,29 +20,25 @@ def clause_around(text: str, start: int, end: int, s_start: int, s_end: int) -> 
     ``,;:`` before it to the next ``,;`` after it, ignoring those inside parentheses."""
     depth = 0
     left = s_start
-    for i in range(start - 1, s_start - 1, -1):
+    for i in reversed([m.start() for m in _LEFT_MARKS.finditer(text, s_start, start)]):
         ch = text[i]
         if ch == ")":
             depth += 1
         elif ch == "(":
-            if depth == 0:
-                continue
-            depth -= 1
-        elif ch in ",;:" and depth == 0:
+            depth -= depth > 0
+        elif depth == 0:  # , ; or :
             left = i + 1
             break
     depth = 0
     right = s_end
-    for i in range(end, s_end):
-        ch = text[i]
+    for m in _RIGHT_MARKS.finditer(text, end, s_end):
+        ch = m.group()
         if ch == "(":
             depth += 1
         elif ch == ")":
-            if depth == 0:
-                continue
-            depth -= 1
-        elif ch in ",;" and depth == 0:
-            right = i
+            depth -= depth > 0
+        elif depth == 0:  # , or ;
+            right = m.start()
             break
     return left, right
 
@@ -73,9 +73,8 @@ def subclauses(
     depth = 0
     pos = left
     for m in conjunction.finditer(text, left, right):
-        for ch in text[pos:m.start()]:
-            depth += ch == "("
-            depth -= ch == ")" and depth > 0
+        for paren in _PARENTHESES.finditer(text, pos, m.start()):
+            depth += 1 if paren.group() == "(" else -(depth > 0)
         pos = m.start()
         if depth == 0 and not any(a <= m.start() < b for a, b in protected):
             cuts.append(m.start())
