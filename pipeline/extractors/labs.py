@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.extractors.found import Found, format_number
+from pipeline.extractors.found import Found, Spans, format_number
 from pipeline.normalize.labs import (
     analyte_pattern,
     lookup_analyte,
@@ -261,9 +261,11 @@ def _list_mentions(m: re.Match[str], member: re.Pattern[str], pattern: RulePatte
 def resolve(ranked: Iterable[tuple[int, Found]]) -> list[Found]:
     """Keep mentions by rank (lower first), dropping any that overlaps one already kept."""
     kept: list[Found] = []
+    taken = Spans()
     for _rank, f in sorted(ranked, key=lambda rf: (rf[0], rf[1].start, -rf[1].end)):
-        if all(f.end <= k.start or k.end <= f.start for k in kept):
+        if not taken.overlaps(f.start, f.end):
             kept.append(f)
+            taken.add(f.start, f.end)
     return sorted(kept, key=lambda f: (f.start, f.end))
 
 
