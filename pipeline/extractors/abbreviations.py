@@ -10,12 +10,11 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 import numpy as np
-from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from pipeline.extractors.phrases import text_of, token_offsets
+from pipeline.extractors.phrases import text_of, token_arrays, token_offsets
 
 MAX_INSIDE = 8
 """scispaCy drops a parenthesis with more tokens inside, so none longer is proposed."""
@@ -37,7 +36,7 @@ def parenthesised(doc: Doc) -> list[tuple[int, int, int]]:
     state alive from every opening bracket to the end of the text; this pass does not, and
     looks at the bracket tokens only."""
     strings = doc.vocab.strings
-    orths = doc.to_array(ORTH)
+    orths = token_arrays(doc).orths
     is_closing = orths == strings[")"]
     brackets = np.flatnonzero((orths == strings["("]) | is_closing)
     out: list[tuple[int, int, int]] = []
@@ -161,7 +160,7 @@ class ShortFormMatcher:
         """``(key id, start, end)`` of every place a form's tokens stand in ``doc``."""
         if not self.forms:
             return []
-        orths = doc.to_array(ORTH)
+        orths = token_arrays(doc).orths
         found = []
         order = 0
         for key, sequences in self.forms.items():

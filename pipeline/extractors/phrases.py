@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 import numpy as np
-from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH
+from spacy.attrs import IDX, LENGTH, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -21,6 +21,10 @@ _ASCII = "".join(map(chr, range(128)))
 TEXT_KEY = "casemine.text"
 TOKENS_KEY = "casemine.token_offsets"
 COMPACT_KEY = "casemine.without_space_tokens"
+ARRAYS_KEY = "casemine.token_arrays"
+WHITE_SPACE_CODES = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
+"""The code points Python (and so spaCy's ``IS_SPACE``) counts as white space; the last is
+U+3000, the ideographic space."""
 
 
 def text_of(doc: Doc) -> str:
@@ -59,14 +63,41 @@ def make_doc(nlp: Language, text: str) -> Doc:
     return doc
 
 
+class TokenArrays(NamedTuple):
+    """A Doc's tokens as arrays, one row a token: character offsets, word ids, and whether the
+    token is white space."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    orths: np.ndarray
+    is_space: np.ndarray
+
+
+def token_arrays(doc: Doc) -> TokenArrays:
+    """The :class:`TokenArrays` of ``doc``, built once per Doc from one ``to_array`` call. A
+    token is white space (spaCy's ``IS_SPACE``) when its first character is: spaCy splits a text
+    at the edges of its runs of white space, so a token is white space through and through or
+    has none. (Reading the flag from every token's lexeme took longer than the offsets and word
+    ids together.)"""
+    arrays = doc.user_data.get(ARRAYS_KEY)
+    if arrays is None:
+        array = doc.to_array([IDX, LENGTH, ORTH]).reshape(-1, 3)
+        starts = array[:, 0].astype(np.int64)
+        codes = np.frombuffer(text_of(doc).encode("utf-32-le"), dtype=np.uint32)
+        arrays = doc.user_data[ARRAYS_KEY] = TokenArrays(
+            starts, starts + array[:, 1].astype(np.int64), array[:, 2],
+            np.isin(codes[starts], WHITE_SPACE_CODES))
+    return arrays
+
+
 def token_offsets(doc: Doc) -> list[tuple[int, int]]:
     """``(start, end)`` character offsets of every token, built once per Doc from its arrays
     (without making a Token object per token)."""
     offsets = doc.user_data.get(TOKENS_KEY)
     if offsets is None:
-        array = doc.to_array([IDX, LENGTH])
-        starts, ends = array[:, 0].tolist(), (array[:, 0] + array[:, 1]).tolist()
-        offsets = doc.user_data[TOKENS_KEY] = list(zip(starts, ends, strict=True))
+        arrays = token_arrays(doc)
+        offsets = doc.user_data[TOKENS_KEY] = list(
+            zip(arrays.starts.tolist(), arrays.ends.tolist(), strict=True))
     return offsets
 
 
@@ -79,9 +110,9 @@ def without_space_tokens(doc: Doc) -> tuple[Doc, list[int]]:
     if cached is None:
         # the words go in as their ORTH ids: spaCy finds each lexeme by its id, where slicing and
         # hashing each word's text again took twice as long
-        array = doc.to_array([IS_SPACE, ORTH])
-        is_kept = array[:, 0] == 0
-        compact = Doc(doc.vocab, words=array[is_kept, 1].tolist())
+        arrays = token_arrays(doc)
+        is_kept = ~arrays.is_space
+        compact = Doc(doc.vocab, words=arrays.orths[is_kept].tolist())
         cached = doc.user_data[COMPACT_KEY] = (compact, np.flatnonzero(is_kept).tolist())
     return cached
 

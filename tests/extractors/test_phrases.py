@@ -8,17 +8,21 @@ import re
 
 import pytest
 import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.extractors.lexicon import LexiconEntry
 from pipeline.extractors.phrases import (
+    WHITE_SPACE_CODES,
     LexiconMatcher,
     first_words,
     longest_first,
     make_doc,
     may_start_at,
+    token_arrays,
     token_offsets,
     without_space_tokens,
 )
@@ -36,6 +40,25 @@ def test_phrases_token_offsets_and_space_free_tokens(nlp, text):
     compact, index = without_space_tokens(doc)
     assert index == [t.i for t in doc if not t.text.isspace()]
     assert [t.text for t in compact] == [doc[i].text for i in index]
+
+
+_SPACED = st.sampled_from([" ", "  ", "\n", "\t", "\xa0", "\u2009", "\u3000", "\x1c", "\x85", "\u2028", "\r\n",
+                           "word", "(", "e.g.", "8)", "İl", "\U0001f600", "5mg", "'s"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SPACED, max_size=20))
+def test_phrases_token_arrays_are_spacys(nlp, pieces):
+    doc = make_doc(nlp, "".join(pieces))
+    arrays = token_arrays(doc)
+    assert arrays.starts.tolist() == [t.idx for t in doc]
+    assert arrays.ends.tolist() == [t.idx + len(t) for t in doc]
+    assert arrays.orths.tolist() == [t.orth for t in doc]
+    assert arrays.is_space.tolist() == [t.is_space for t in doc]
+
+
+def test_phrases_white_space_codes_are_every_white_space_character():
+    assert WHITE_SPACE_CODES.tolist() == [c for c in range(0x110000) if chr(c).isspace()]
 
 
 @pytest.mark.parametrize("text", ["", "Janus kinase\ninhibitors (JAKi).", "Qzxv-17  ZQXW\n\nqzxw étoposide İl"])
