@@ -47,6 +47,12 @@ GIVEN_REACH = 60
 SALT_AFTER = re.compile(r"[ \t]+(?!concentrate\b)[a-z]+(?:ide|ate|ite|ine|ol|al|one)\b")
 # "GC (15 mg qd)": a glucocorticoid written as its class but dosed like a drug
 DOSED_CLASS = re.compile(r"\s*\(\s*\d")
+NOT_A_NAME = re.compile(r"\[\[|\]\]|\{\{|\}\}|&(?:lt|gt|quot|amp);|''|^\.")
+"""What no name a text writes holds, though the open dictionary's sources have it: wiki or HTML
+markup (``[[ritonavir``, ``&lt;ref name=...``), or a full stop first (``.alpha.-mangostin``, a
+substance register's way of writing a Greek letter)."""
+LEADING_SEPARATORS = ",; "
+"""Left over before some names of the open dictionary's sources (``, vusion``): taken off."""
 DOSED_CLASS_START = re.compile("GC")  # where a "GC" or "GCs" token may start
 OPEN_MIN_CHARS = 5
 OPEN_MAX_TOKENS = 4
@@ -182,7 +188,8 @@ def open_dictionary() -> dict[str, tuple[str, str]]:
     :data:`MEDICINE_IDS`) of the dictionary of drug-named-entity-recognition.
 
     A genus and species ("Escherichia coli", "Candida albicans") is left out: DrugBank lists
-    such extracts, but a case report names the organism a culture grew."""
+    such extracts, but a case report names the organism a culture grew. So is an entry that is
+    :data:`NOT_A_NAME`; :data:`LEADING_SEPARATORS` are taken off an entry's start."""
     from drug_named_entity_recognition import drugs_finder
 
     data = drugs_finder.d
@@ -193,14 +200,18 @@ def open_dictionary() -> dict[str, tuple[str, str]]:
         words = variant.split()
         if len(words) > OPEN_MAX_TOKENS or (len(words) == 2 and words[0].lower() in genera):
             continue
+        if NOT_A_NAME.search(variant):
+            continue
         medicines = [canon.get(name) or {} for name in canonicals]
         medicines = [info for info in medicines if any(info.get(k) for k in MEDICINE_IDS)]
         # a DrugBank drug first, so that a name shared with a MedlinePlus-only entry keeps its id
         medicines.sort(key=lambda info: not info.get("drugbank_id"))
         if medicines:
             info = medicines[0]
-            out[variant.lower()] = (str(info.get("name", canonicals[0])).lower(),
-                                    str(info.get("drugbank_id") or ""))
+            name = variant.lower().lstrip(LEADING_SEPARATORS)
+            if not name or (name != variant.lower() and name in out):
+                continue  # ", vusion" is "vusion", unless the dictionary has that already
+            out[name] = (str(info.get("name", canonicals[0])).lower(), str(info.get("drugbank_id") or ""))
     return out
 
 

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 import spacy
 
-from pipeline.extractors.drugs import DrugFinder, drug_rules, drugbank_id, open_dictionary
+from pipeline.extractors.drugs import (
+    DrugFinder,
+    drug_rules,
+    drugbank_id,
+    open_dictionary,
+    open_dictionary_openers,
+)
 from pipeline.extractors.lexicon import LexiconError, load_lexicon
 from pipeline.extractors.phrases import LexiconMatcher
 
@@ -80,6 +86,17 @@ def test_drug_classes_longest_form(finder):
         ("Janus kinase (JAK) inhibitor", "jak_inhibitor"), ("JAKi", "jak_inhibitor"),
         ("bDMARDs", "bdmard"), ("conventional and biological DMARDs", "dmard"),
     ]
+
+
+def test_open_dictionary_leaves_out_markup_and_entries_opening_with_punctuation(finder):
+    names = open_dictionary()
+    assert "cobicistat" in names and "[[cobicistat" not in names
+    assert names["vusion"] == ("miconazole", "DB01110") and ", vusion" not in names  # the separator taken off
+    assert not [name for name in names if "&lt;" in name or "{{" in name or name[0] in ",;. "]
+    assert "," not in open_dictionary_openers()  # a comma opens no name, so no comma is looked at
+    text = "Lotrimin, Vusion and .alpha.-mangostin were applied."
+    assert [(s, n) for s, _, n, _, _ in found(finder, text)] == [
+        ("Lotrimin", "clotrimazole"), ("Vusion", "miconazole")]
 
 
 def test_drugbank_ids_and_open_dictionary_exclude_mesh_concepts():
@@ -411,8 +428,8 @@ def test_lexeme_flags_mark_the_words_that_may_begin_an_open_dictionary_name_or_b
     assert "amoxicillin" in open_dictionary()
     # words the vocabulary met only after the flags were added are marked too
     doc = nlp.make_doc("Amoxicillin zqxwv was given, İbuprofen too; mycofenolate and MYCOFENOLATE")
-    # "," and "and" begin names of the dictionary's; "İbuprofen" has a letter past ASCII, so it is
-    # looked at
-    assert [doc[i].text for i in flagged_tokens(doc, flag)] == ["Amoxicillin", ",", "İbuprofen", "and"]
+    # "and" begins names of the dictionary's ("and emtricitabine)"), a comma none; "İbuprofen" has
+    # a letter past ASCII, so it is looked at
+    assert [doc[i].text for i in flagged_tokens(doc, flag)] == ["Amoxicillin", "İbuprofen", "and"]
     # wordfreq knows "amoxicillin"; a word in capitals is no misspelling
     assert [doc[i].text for i in flagged_tokens(doc, misspelt)] == ["İbuprofen", "mycofenolate"]
