@@ -15,8 +15,6 @@ keep the cache in use and leave every token as spaCy makes it:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
@@ -78,13 +76,9 @@ class CachingTokenizer(Tokenizer):
                    faster_heuristics=tokenizer.faster_heuristics,
                    max_cache_size=tokenizer.max_cache_size)
 
-    def __call__(self, text: str) -> Doc:
+    def __call__(self, text: str) -> Doc:  # spaCy's pipe calls it for each text too
         self.cache_pieces(text)
         return super().__call__(text)
-
-    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
-        for text in texts:
-            yield self(text)
 
     def cache_pieces(self, text: str) -> None:
         """Split alone, and so cache, each word of ``text`` (a run of non-space characters) not
